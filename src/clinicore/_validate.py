@@ -1,0 +1,80 @@
+"""Shared attrs validators and converters that raise clinicore errors, never bare ones."""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+
+from clinicore.errors import ValidationError
+from clinicore.ids import check_id
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_converter(enum_type: type[E], field: str) -> Callable[[object], E]:
+    """An attrs converter that turns a value into ``enum_type`` or names what is allowed."""
+
+    def convert(value: object) -> E:
+        if isinstance(value, enum_type):
+            return value
+        try:
+            return enum_type(value)
+        except ValueError:
+            allowed = ", ".join(str(member.value) for member in enum_type)
+            raise ValidationError(
+                f"{field} {value!r} is not one of: {allowed}", field=field
+            ) from None
+
+    return convert
+
+
+def non_empty_text(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: a non-empty string. Says nothing about the text (it may be personal)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{attribute.name} must be a non-empty string", field=attribute.name)
+
+
+def short_text(max_length: int) -> Callable[[Any, attrs.Attribute[Any], object], None]:
+    """Validator: a non-empty, printable, single-line string of at most ``max_length``.
+
+    The message names the field and the problem, never the text: it may be a name.
+    """
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        non_empty_text(instance, attribute, value)
+        text = str(value)
+        if len(text) > max_length:
+            raise ValidationError(
+                f"{attribute.name} is {len(text)} characters long; at most {max_length}",
+                field=attribute.name,
+            )
+        # Control characters and lone surrogates cannot be stored or printed safely.
+        if any(unicodedata.category(char) in ("Cc", "Cs") for char in text):
+            raise ValidationError(
+                f"{attribute.name} contains control characters", field=attribute.name
+            )
+
+    return check
+
+
+def valid_id(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: an id as [`check_id`][clinicore.ids.check_id] accepts it."""
+    check_id(value, field=attribute.name)
+
+
+def version(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: an optimistic-concurrency version, a non-negative int."""
+    if type(value) is not int or value < 0:
+        raise ValidationError(f"version must be a non-negative int, got {value!r}", field="version")
+
+
+def strict_bool(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: exactly ``True`` or ``False`` (not 1, not "yes")."""
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"{attribute.name} must be True or False, got {value!r}", field=attribute.name
+        )

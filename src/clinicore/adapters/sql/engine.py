@@ -1,0 +1,95 @@
+"""Creating a SQLAlchemy engine that behaves the same on SQLite and PostgreSQL.
+
+SQLite needs three adjustments for a transactional store:
+
+* ``pysqlite`` starts transactions lazily and never for reads; clinicore turns that off and
+  issues ``BEGIN IMMEDIATE`` itself, so a unit of work holds the write lock from its first
+  statement and two writers queue instead of failing half-way (see SQLAlchemy's
+  "Serializable isolation / Savepoints / Transactional DDL" notes for pysqlite);
+* a busy timeout, so the queueing writer waits instead of failing at once;
+* write-ahead logging for file databases, so readers outside clinicore are not blocked.
+
+PostgreSQL URLs without a driver (``postgresql://``) get psycopg 3 (``postgresql+psycopg``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.pool import StaticPool
+
+from clinicore.errors import ConfigurationError
+
+__all__ = ["create_engine", "is_sqlite"]
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def create_engine(url: str | sa.URL, *, schema: str | None = None, echo: bool = False) -> sa.Engine:
+    """An engine for clinicore's tables at ``url``.
+
+    Args:
+        url: ``sqlite:///clinic.db``, ``sqlite://`` (in memory, one connection),
+            ``postgresql://user@host/db`` ...
+        schema: a PostgreSQL schema to keep clinicore's tables in (default: the search path).
+        echo: log every SQL statement.
+
+    Raises:
+        ConfigurationError: the URL cannot be parsed or names an unsupported database.
+    """
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise ConfigurationError(f"cannot parse database URL {str(url)!r}") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        engine = _sqlite_engine(parsed, echo)
+    elif backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        engine = sa.create_engine(parsed, echo=echo, pool_pre_ping=True)
+    else:
+        raise ConfigurationError(
+            f"database {backend!r} is not supported (use sqlite or postgresql)"
+        )
+    if schema is not None:
+        if engine.dialect.name == "sqlite":
+            raise ConfigurationError("schema= is for PostgreSQL; SQLite has one schema per file")
+        engine = engine.execution_options(schema_translate_map={None: schema})
+    return engine
+
+
+def is_sqlite(engine: sa.Engine) -> bool:
+    """Whether ``engine`` talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_engine(url: sa.URL, echo: bool) -> sa.Engine:
+    in_memory = url.database in (None, "", ":memory:")
+    options: dict[str, Any] = {
+        "echo": echo,
+        "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+    }
+    if in_memory:
+        # An in-memory database lives in one connection; every unit of work must share it.
+        options["poolclass"] = StaticPool
+    engine = sa.create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Stop pysqlite from managing transactions; clinicore emits BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,171 @@
+"""The composition root: wires adapters to services from a configuration.
+
+This is the one place where clinicore picks concrete adapters. Importing it does nothing;
+[`bootstrap`][clinicore.bootstrap.bootstrap] creates the engine (if any), checks or creates
+the schema, and hands back an [`App`][clinicore.bootstrap.App] holding the services.
+Tests and hosts pass their own clock, id source, notifier or authorisation policy.
+
+Example:
+    >>> import datetime
+    >>> with bootstrap(Config(database_url="sqlite://")) as app:
+    ...     site = app.directory.register_site(name="Oslo", jurisdiction="NO", site_id="oslo")
+    ...     site.currency
+    'NOK'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+import attrs
+
+from clinicore.clock import Clock, SystemClock
+from clinicore.errors import ConfigurationError
+from clinicore.ids import IdSource, UuidIdSource
+from clinicore.ports import AuthorizationPolicy, Notifier, UnitOfWork, UnitOfWorkFactory
+from clinicore.services.directory import DirectoryService
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+__all__ = ["App", "Config", "bootstrap"]
+
+
+@attrs.frozen
+class Config:
+    """What to wire.
+
+    Args:
+        database_url: ``None`` keeps everything in memory; otherwise a SQLAlchemy URL
+            (``sqlite:///clinic.db``, ``postgresql://...``).
+        create_schema: create missing tables on start (otherwise only check the version).
+        database_schema: PostgreSQL schema for clinicore's tables.
+        notifier: ``"console"``, ``"recording"`` or ``"file:<path>"``.
+    """
+
+    database_url: str | None = None
+    create_schema: bool = True
+    database_schema: str | None = None
+    notifier: str = "console"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        """Read ``CLINICORE_DATABASE_URL``, ``CLINICORE_DATABASE_SCHEMA``, ``CLINICORE_NOTIFIER``."""
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=env.get("CLINICORE_DATABASE_URL") or None,
+            database_schema=env.get("CLINICORE_DATABASE_SCHEMA") or None,
+            notifier=env.get("CLINICORE_NOTIFIER", "console"),
+        )
+
+
+@attrs.define
+class App:
+    """The wired application: ports and services. Close it (or use ``with``) when done.
+
+    Attributes:
+        uow_factory: opens units of work on the configured store.
+        clock: the clock every service reads.
+        ids: the id source for new aggregates.
+        notifier: where messages go.
+        authorization: who may do what.
+        directory: sites, practitioners and patients.
+    """
+
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    ids: IdSource
+    notifier: Notifier
+    authorization: AuthorizationPolicy
+    directory: DirectoryService
+    engine: sa.Engine | None = None
+
+    def close(self) -> None:
+        """Release the database connections, if any."""
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def bootstrap(
+    config: Config | None = None,
+    *,
+    clock: Clock | None = None,
+    ids: IdSource | None = None,
+    notifier: Notifier | None = None,
+    authorization: AuthorizationPolicy | None = None,
+) -> App:
+    """Build an [`App`][clinicore.bootstrap.App] from ``config`` and the given ports.
+
+    Raises:
+        ConfigurationError: an unusable database URL or notifier spec.
+        SchemaVersionError: the database holds another schema version.
+    """
+    settings = config or Config()
+    the_clock = clock or SystemClock()
+    the_ids = ids or UuidIdSource()
+    uow_factory, engine = _unit_of_work_factory(settings)
+    return App(
+        uow_factory=uow_factory,
+        clock=the_clock,
+        ids=the_ids,
+        notifier=notifier or _notifier(settings.notifier),
+        authorization=authorization or _allow_all(),
+        directory=DirectoryService(uow_factory, the_clock, the_ids),
+        engine=engine,
+    )
+
+
+def _unit_of_work_factory(config: Config) -> tuple[UnitOfWorkFactory, Any]:
+    if config.database_url is None:
+        from clinicore.adapters.memory import MemoryStore, MemoryUnitOfWork  # noqa: PLC0415
+
+        store = MemoryStore()
+
+        def open_memory() -> UnitOfWork:
+            return MemoryUnitOfWork(store)
+
+        return open_memory, None
+    try:
+        from clinicore.adapters import sql  # noqa: PLC0415 - SQLAlchemy only when asked for
+    except ImportError:  # pragma: no cover - depends on the installed extras
+        raise ConfigurationError(
+            "a database URL needs the SQL extra: pip install 'clinicore[sql]'"
+        ) from None
+    engine = sql.create_engine(config.database_url, schema=config.database_schema)
+    if config.create_schema:
+        sql.create_schema(engine)
+    return sql.SqlUnitOfWorkFactory(engine), engine
+
+
+def _notifier(spec: str) -> Notifier:
+    from clinicore.adapters import notifiers  # noqa: PLC0415
+
+    if spec == "console":
+        return notifiers.ConsoleNotifier()
+    if spec == "recording":
+        return notifiers.RecordingNotifier()
+    if spec.startswith("file:") and len(spec) > len("file:"):
+        return notifiers.FileNotifier(spec.removeprefix("file:"))
+    raise ConfigurationError(
+        f"unknown notifier {spec!r}: use 'console', 'recording' or 'file:<path>'"
+    )
+
+
+def _allow_all() -> AuthorizationPolicy:
+    from clinicore.adapters.authorization import AllowAll  # noqa: PLC0415
+
+    return AllowAll()

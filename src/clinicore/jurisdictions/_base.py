@@ -1,0 +1,110 @@
+"""The base class of every jurisdiction pack."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from clinicore.errors import ValidationError
+
+if TYPE_CHECKING:
+    import holidays as _holidays
+
+__all__ = ["Jurisdiction"]
+
+
+class Jurisdiction:
+    """A country's rules, one subclass per country (``clinicore.jurisdictions.de``...).
+
+    A pack states facts as class attributes and answers questions with methods; the domain
+    modules ask the pack and never test the country themselves. Later modules add their
+    questions here (fee schedules, payroll supplements, dunning limits, co-payment rules).
+
+    Class attributes:
+        code: ISO 3166 alpha-2 code, upper case.
+        name: the country's English name.
+        currency: ISO 4217 code.
+        default_locale: the language messages default to (``"de_DE"``).
+        default_timezone: the IANA zone of most sites there.
+        sources: the legal sources the pack's rules come from.
+        holiday_options: extra keyword arguments for ``holidays.country_holidays``.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    currency: ClassVar[str]
+    default_locale: ClassVar[str]
+    default_timezone: ClassVar[str]
+    sources: ClassVar[tuple[str, ...]] = ()
+    holiday_options: ClassVar[Mapping[str, Any]] = {}
+
+    # -- public holidays -----------------------------------------------------------------
+    @property
+    def subdivisions(self) -> frozenset[str]:
+        """Codes of the regions with their own holidays (German Länder...)."""
+        import holidays  # noqa: PLC0415 - the holidays package is large; load on first use
+
+        country = holidays.country_holidays(self.code, years=[])
+        return frozenset(str(item) for item in country.subdivisions)
+
+    def public_holidays(
+        self, start: _dt.date, end: _dt.date, subdivision: str | None = None
+    ) -> dict[_dt.date, str]:
+        """Public holidays from ``start`` to ``end`` inclusive, with their English names.
+
+        Raises:
+            ValidationError: ``end`` is before ``start`` or the subdivision is unknown.
+        """
+        _check_day(start, "start")
+        _check_day(end, "end")
+        if end < start:
+            raise ValidationError(f"end {end} is before start {start}", field="end")
+        found: dict[_dt.date, str] = {}
+        for year in range(start.year, end.year + 1):
+            for day, name in self._year(year, subdivision).items():
+                if start <= day <= end:
+                    found[day] = name
+        return dict(sorted(found.items()))
+
+    def holiday_name(self, day: _dt.date, subdivision: str | None = None) -> str | None:
+        """The holiday's name if ``day`` is a public holiday, else ``None``."""
+        _check_day(day, "day")
+        return self._year(day.year, subdivision).get(day)
+
+    def is_public_holiday(self, day: _dt.date, subdivision: str | None = None) -> bool:
+        """Whether ``day`` is a public holiday (in ``subdivision``, if given)."""
+        return self.holiday_name(day, subdivision) is not None
+
+    def _year(self, year: int, subdivision: str | None) -> Mapping[_dt.date, str]:
+        return _holidays_of(type(self), year, subdivision)
+
+    def _calendar(self, year: int, subdivision: str | None) -> _holidays.HolidayBase:
+        import holidays  # noqa: PLC0415
+
+        options = {"language": "en_US", **self.holiday_options}
+        try:
+            return holidays.country_holidays(
+                self.code, subdiv=subdivision, years=year, **options
+            )
+        except NotImplementedError:
+            raise ValidationError(
+                f"subdivision {subdivision!r} is not known for {self.code}", field="subdivision"
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"<Jurisdiction {self.code} ({self.name})>"
+
+
+@lru_cache(maxsize=256)
+def _holidays_of(
+    pack: type[Jurisdiction], year: int, subdivision: str | None
+) -> Mapping[_dt.date, str]:
+    calendar = pack()._calendar(year, subdivision)
+    return {day: str(name) for day, name in sorted(calendar.items())}
+
+
+def _check_day(value: object, field: str) -> None:
+    if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
+        raise ValidationError(f"{field} must be a date, got {type(value).__name__}", field=field)

@@ -1,0 +1,304 @@
+"""Hypothesis strategies for clinicore's public types.
+
+Use them in property tests of code built on clinicore. They are also registered for
+``st.from_type`` through Hypothesis's ``hypothesis`` entry-point group, so
+``st.from_type(Patient)`` works once clinicore is installed; nothing of this is imported
+unless Hypothesis itself is.
+
+Instants deliberately crowd around DST switches: half of what
+[`aware_datetimes`][clinicore.testing.strategies.aware_datetimes] draws lies within three
+hours of a transition of its zone, where wall-clock bugs live.
+
+Example:
+    ```python
+    from hypothesis import given
+    from clinicore.testing import strategies as cst
+
+    @given(cst.money(currencies=["EUR"]), cst.weights())
+    def test_shares_add_up(total, weights):
+        assert sum_money(allocate(total, weights), "EUR") == total
+    ```
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+import pendulum
+from hypothesis import strategies as st
+from moneyed import Money
+
+from clinicore.actors import Actor
+from clinicore.contact import (
+    ConsentRecord,
+    ContactChannel,
+    ContactConsents,
+    ContactPurpose,
+    EmailAddress,
+    PhoneNumber,
+)
+from clinicore.ids import PatientId, PractitionerId, SiteId
+from clinicore.intervals import TimeRange, TimeRangeSet
+from clinicore.jurisdictions import available as available_jurisdictions
+from clinicore.jurisdictions import get as jurisdiction
+from clinicore.money import Weight, from_minor_units
+from clinicore.patients import Coverage, CoverageKind, Patient
+from clinicore.practitioners import Employment, Practitioner
+from clinicore.sites import Site
+from clinicore.zones import offset_transitions
+
+__all__ = [
+    "DEFAULT_CURRENCIES",
+    "DEFAULT_ZONES",
+    "actors",
+    "aware_datetimes",
+    "consents",
+    "coverages",
+    "currencies",
+    "dst_transitions",
+    "email_addresses",
+    "ids",
+    "money",
+    "patients",
+    "person_names",
+    "phone_numbers",
+    "practitioners",
+    "registered_strategies",
+    "sites",
+    "time_range_sets",
+    "time_ranges",
+    "weights",
+    "zones",
+]
+
+DEFAULT_ZONES: tuple[str, ...] = (
+    "Europe/Berlin",
+    "Europe/Oslo",
+    "Europe/Budapest",
+    "America/New_York",
+    "Asia/Jakarta",
+    "Australia/Lord_Howe",  # a 30-minute DST shift
+    "UTC",
+)
+"""Zones drawn by default: the project's DST test zones and a few awkward ones."""
+
+DEFAULT_CURRENCIES: tuple[str, ...] = ("EUR", "NOK", "HUF", "USD", "IDR", "JPY", "KWD")
+"""Currencies drawn by default, including zero- and three-decimal ones."""
+
+_MIN_YEAR, _MAX_YEAR = 2000, 2040
+
+
+def zones(names: Sequence[str] = DEFAULT_ZONES) -> st.SearchStrategy[str]:
+    """IANA zone names."""
+    return st.sampled_from(list(names))
+
+
+def currencies(codes: Sequence[str] = DEFAULT_CURRENCIES) -> st.SearchStrategy[str]:
+    """ISO 4217 codes."""
+    return st.sampled_from(list(codes))
+
+
+def money(
+    currencies: Sequence[str] = DEFAULT_CURRENCIES,
+    *,
+    min_units: int = -(10**9),
+    max_units: int = 10**9,
+) -> st.SearchStrategy[Money]:
+    """Amounts that are whole numbers of minor units, between the given unit bounds."""
+    return st.builds(
+        from_minor_units, st.integers(min_units, max_units), st.sampled_from(list(currencies))
+    )
+
+
+def weights(*, min_size: int = 1, max_size: int = 12) -> st.SearchStrategy[list[Weight]]:
+    """Valid weights for `allocate`: non-negative ints, Decimals and Fractions, not all zero."""
+    one: st.SearchStrategy[Weight] = st.one_of(
+        st.integers(0, 1000),
+        st.integers(0, 100_000).map(lambda n: Decimal(n).scaleb(-3)),
+        st.fractions(min_value=0, max_value=100, max_denominator=97),
+    )
+    return st.lists(one, min_size=min_size, max_size=max_size).filter(any)
+
+
+@cache
+def dst_transitions(zone: str, first_year: int = _MIN_YEAR, last_year: int = _MAX_YEAR) -> tuple[int, ...]:
+    """UTC timestamps (seconds) at which ``zone`` changes its offset, between the years given."""
+    start = pendulum.datetime(first_year, 1, 1)
+    end = pendulum.datetime(last_year + 1, 1, 1)
+    return tuple(int(moment.timestamp()) for moment in offset_transitions(zone, start, end))
+
+
+@st.composite
+def aware_datetimes(
+    draw: st.DrawFn,
+    zones: Sequence[str] = DEFAULT_ZONES,
+    *,
+    min_year: int = _MIN_YEAR,
+    max_year: int = _MAX_YEAR,
+) -> pendulum.DateTime:
+    """Aware instants in one of ``zones``, half of them within 3 h of a DST switch."""
+    zone = draw(st.sampled_from(list(zones)))
+    transitions = dst_transitions(zone, min_year, max_year)
+    if transitions and draw(st.booleans()):
+        timestamp = draw(st.sampled_from(transitions)) + 60 * draw(st.integers(-180, 180))
+    else:
+        low = int(_dt.datetime(min_year, 1, 1, tzinfo=_dt.UTC).timestamp())
+        high = int(_dt.datetime(max_year, 12, 31, tzinfo=_dt.UTC).timestamp())
+        timestamp = draw(st.integers(low, high))
+    return pendulum.from_timestamp(timestamp, tz=zone)
+
+
+@st.composite
+def time_ranges(
+    draw: st.DrawFn,
+    zones: Sequence[str] = DEFAULT_ZONES,
+    *,
+    max_duration: _dt.timedelta = _dt.timedelta(days=2),
+) -> TimeRange:
+    """Half-open ranges from one minute up to ``max_duration`` long."""
+    start = draw(aware_datetimes(zones))
+    minutes = draw(st.integers(1, max(1, int(max_duration.total_seconds() // 60))))
+    return TimeRange(start, start.add(minutes=minutes))
+
+
+def time_range_sets(
+    zones: Sequence[str] = DEFAULT_ZONES, *, max_size: int = 20
+) -> st.SearchStrategy[TimeRangeSet]:
+    """Interval sets built from up to ``max_size`` possibly overlapping ranges."""
+    return st.lists(time_ranges(zones), max_size=max_size).map(TimeRangeSet)
+
+
+def ids(prefix: str = "id") -> st.SearchStrategy[str]:
+    """Ids unique in practice (a UUID after the prefix), valid for every repository."""
+    return st.uuids().map(lambda value: f"{prefix}-{value.hex}")
+
+
+def person_names() -> st.SearchStrategy[str]:
+    """Names in many scripts, with spaces, hyphens and apostrophes."""
+    letters = st.characters(categories=("Lu", "Ll", "Lt", "Lo"))
+    return st.text(st.one_of(letters, st.sampled_from(" -'")), min_size=1, max_size=40).filter(
+        lambda name: bool(name.strip())
+    )
+
+
+_MOBILE_EXAMPLES = {"DE": "+4915123456789", "NO": "+4741234567", "HU": "+36201234567", "ID": "+6281234567890"}
+
+
+@st.composite
+def phone_numbers(draw: st.DrawFn, regions: Sequence[str] = tuple(_MOBILE_EXAMPLES)) -> PhoneNumber:
+    """Valid mobile numbers in the given regions (last digits varied)."""
+    example = _MOBILE_EXAMPLES[draw(st.sampled_from(list(regions)))]
+    varied = example[:-2] + f"{draw(st.integers(0, 99)):02d}"
+    try:
+        return PhoneNumber.parse(varied)
+    except ValueError:
+        return PhoneNumber.parse(example)
+
+
+def email_addresses() -> st.SearchStrategy[EmailAddress]:
+    """Syntactically valid addresses."""
+    local = st.from_regex(r"[a-z][a-z0-9]{0,10}(\.[a-z0-9]{1,8})?", fullmatch=True)
+    domain = st.from_regex(r"[a-z]{3,12}\.(org|com|no|de|hu|id)", fullmatch=True)
+    return st.builds(lambda user, host: EmailAddress(f"{user}@{host}"), local, domain)
+
+
+def consents() -> st.SearchStrategy[ContactConsents]:
+    """Consent histories of up to eight statements."""
+    record = st.builds(
+        ConsentRecord,
+        channel=st.sampled_from(ContactChannel),
+        purpose=st.sampled_from(ContactPurpose),
+        granted=st.booleans(),
+        recorded_at=aware_datetimes(),
+        source=st.none() | st.sampled_from(["paper form", "portal", "front desk"]),
+    )
+    return st.lists(record, max_size=8).map(ContactConsents)
+
+
+def coverages() -> st.SearchStrategy[Coverage]:
+    """Private or statutory coverage (statutory always with an insurer)."""
+    private = st.builds(Coverage, kind=st.just(CoverageKind.PRIVATE), insurer_id=st.none() | ids("ins"))
+    statutory = st.builds(
+        Coverage,
+        kind=st.just(CoverageKind.STATUTORY),
+        insurer_id=ids("ins"),
+        member_number=st.none() | st.from_regex(r"[A-Z][0-9]{9}", fullmatch=True),
+    )
+    return private | statutory
+
+
+def patients() -> st.SearchStrategy[Patient]:
+    """Patients with random names, contacts, consents and coverage."""
+    return st.builds(
+        Patient,
+        id=ids("pat").map(PatientId),
+        given_name=person_names(),
+        family_name=person_names(),
+        birth_date=st.dates(_dt.date(1900, 1, 1), _dt.date(2026, 12, 31)),
+        phone=st.none() | phone_numbers(),
+        email=st.none() | email_addresses(),
+        locale=st.sampled_from(["de", "nb", "hu", "id", "ru", "en", "de_AT", "nb_NO"]),
+        consents=consents(),
+        vip=st.booleans(),
+        coverage=coverages(),
+    )
+
+
+@st.composite
+def sites(draw: st.DrawFn) -> Site:
+    """Sites in a registered jurisdiction with that country's currency and zone."""
+    pack = jurisdiction(draw(st.sampled_from(available_jurisdictions())))
+    return Site(
+        id=SiteId(draw(ids("site"))),
+        name=draw(st.sampled_from(["Sentrum", "Mitte", "Belváros", "Nord", "Praxis am Park"])),
+        timezone=pack.default_timezone,
+        jurisdiction=pack.code,
+        currency=pack.currency,
+    )
+
+
+def practitioners(site_ids: Sequence[str] | None = None) -> st.SearchStrategy[Practitioner]:
+    """Practitioners at one to three of ``site_ids`` (random site ids if none are given)."""
+    site_choice = (
+        st.sets(st.sampled_from(list(site_ids)), min_size=1, max_size=3)
+        if site_ids
+        else st.sets(ids("site"), min_size=1, max_size=3)
+    )
+    return st.builds(
+        Practitioner,
+        id=ids("prac").map(PractitionerId),
+        display_name=person_names(),
+        site_ids=site_choice.map(frozenset),
+        speciality=st.sampled_from(["dentistry", "hygiene", "general_practice", "physiotherapy"]),
+        employment=st.sampled_from(Employment),
+        active=st.booleans(),
+    )
+
+
+def actors() -> st.SearchStrategy[Actor]:
+    """Actors with up to three of the usual roles."""
+    roles = st.sets(st.sampled_from(["dentist", "doctor", "front_desk", "manager", "hygienist"]), max_size=3)
+    return st.builds(Actor, id=ids("user"), roles=roles.map(frozenset))
+
+
+def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
+    """The strategies registered for ``st.from_type`` (see ``_hypothesis_setup``)."""
+    return {
+        Money: money(),
+        pendulum.DateTime: aware_datetimes(),
+        TimeRange: time_ranges(),
+        TimeRangeSet: time_range_sets(),
+        PhoneNumber: phone_numbers(),
+        EmailAddress: email_addresses(),
+        ContactConsents: consents(),
+        Coverage: coverages(),
+        Patient: patients(),
+        Site: sites(),
+        Practitioner: practitioners(),
+        Actor: actors(),
+    }
