@@ -48,8 +48,6 @@ def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
 
 def ensure_venv(extras: str) -> None:
     """Create .venv and install clinicore with ``extras`` unless already done."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"clinicore needs Python 3.11 or newer, this is {sys.version.split()[0]}")
     stamp = VENV / ".clinicore-installed"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted:
@@ -105,14 +103,38 @@ def postgres_server() -> Iterator[str | None]:
     )
     try:
         subprocess.run(
-            [*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "clinicore",
-             "--auth=trust", "-E", "UTF8", "--no-sync"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                *as_user,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "clinicore",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         subprocess.run(
-            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options,
-             "-w", "-t", "60", "start"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                *as_user,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(log),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     except (subprocess.CalledProcessError, OSError) as error:
         say(f"could not start PostgreSQL ({error}); see {log}")
@@ -124,7 +146,8 @@ def postgres_server() -> Iterator[str | None]:
     finally:
         subprocess.run(
             [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            check=False, stdout=subprocess.DEVNULL,
+            check=False,
+            stdout=subprocess.DEVNULL,
         )
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -162,9 +185,15 @@ def check(pytest_arguments: list[str]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs on any python3
+        sys.exit(f"clinicore needs Python 3.11 or newer, this is {sys.version.split()[0]}")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["demo", "check"])
-    parser.add_argument("arguments", nargs=argparse.REMAINDER, help="passed to clinicore demo / pytest")
+    parser.add_argument(
+        "arguments", nargs=argparse.REMAINDER, help="passed to clinicore demo / pytest"
+    )
     options = parser.parse_args()
     if options.command == "demo":
         demo(options.arguments)

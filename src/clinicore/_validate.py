@@ -15,21 +15,44 @@ from clinicore.ids import check_id
 E = TypeVar("E", bound=enum.Enum)
 
 
-def enum_converter(enum_type: type[E], field: str) -> Callable[[object], E]:
-    """An attrs converter that turns a value into ``enum_type`` or names what is allowed."""
+def to_enum(enum_type: type[E], value: object, field: str) -> E:
+    """``value`` as a member of ``enum_type``, or a `ValidationError` naming what is allowed.
 
-    def convert(value: object) -> E:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except ValueError:
-            allowed = ", ".join(str(member.value) for member in enum_type)
+    Modules wrap it in a small named converter function per field, because mypy's attrs
+    plugin only understands named converters.
+    """
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(value)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in enum_type)
+        raise ValidationError(f"{field} {value!r} is not one of: {allowed}", field=field) from None
+
+
+def instance_of(
+    expected: type[Any] | tuple[type[Any], ...], *, optional: bool = False
+) -> Callable[[Any, attrs.Attribute[Any], object], None]:
+    """Validator like ``attrs.validators.instance_of`` that raises `ValidationError`.
+
+    (attrs' own raises a bare ``TypeError``; clinicore promises its own errors.)
+    """
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, expected):
+            names = (
+                expected.__name__
+                if isinstance(expected, type)
+                else "/".join(t.__name__ for t in expected)
+            )
             raise ValidationError(
-                f"{field} {value!r} is not one of: {allowed}", field=field
-            ) from None
+                f"{attribute.name} must be a {names}, got {type(value).__name__}",
+                field=attribute.name,
+            )
 
-    return convert
+    return check
 
 
 def non_empty_text(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:

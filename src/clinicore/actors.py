@@ -3,6 +3,7 @@
 Example:
     >>> Actor(id="u-17", roles=frozenset({"dentist"})).has_role("dentist")
     True
+
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Actor:
     Args:
         id: the actor's id in the host application.
         roles: role names the host assigned (``"dentist"``, ``"front_desk"``, ``"manager"``).
+
     """
 
     id: str = attrs.field(validator=valid_id)

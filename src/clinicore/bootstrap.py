@@ -11,6 +11,7 @@ Example:
     ...     site = app.directory.register_site(name="Oslo", jurisdiction="NO", site_id="oslo")
     ...     site.currency
     'NOK'
+
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Config:
         create_schema: create missing tables on start (otherwise only check the version).
         database_schema: PostgreSQL schema for clinicore's tables.
         notifier: ``"console"``, ``"recording"`` or ``"file:<path>"``.
+
     """
 
     database_url: str | None = None
@@ -53,7 +55,7 @@ class Config:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
-        """Read ``CLINICORE_DATABASE_URL``, ``CLINICORE_DATABASE_SCHEMA``, ``CLINICORE_NOTIFIER``."""
+        """Read the ``CLINICORE_DATABASE_URL``, ``_DATABASE_SCHEMA`` and ``_NOTIFIER`` variables."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("CLINICORE_DATABASE_URL") or None,
@@ -73,6 +75,7 @@ class App:
         notifier: where messages go.
         authorization: who may do what.
         directory: sites, practitioners and patients.
+
     """
 
     uow_factory: UnitOfWorkFactory
@@ -113,6 +116,7 @@ def bootstrap(
     Raises:
         ConfigurationError: an unusable database URL or notifier spec.
         SchemaVersionError: the database holds another schema version.
+
     """
     settings = config or Config()
     the_clock = clock or SystemClock()

@@ -97,7 +97,9 @@ def list_jurisdictions() -> None:
     table = Table("code", "country", "currency", "locale", "zone")
     for code in jurisdictions.available():
         pack = jurisdictions.get(code)
-        table.add_row(pack.code, pack.name, pack.currency, pack.default_locale, pack.default_timezone)
+        table.add_row(
+            pack.code, pack.name, pack.currency, pack.default_locale, pack.default_timezone
+        )
     _out.print(table)
 
 

@@ -9,6 +9,7 @@ Example:
     >>> clock = FixedClock(pendulum.datetime(2026, 10, 24, 12, tz="Europe/Berlin"))
     >>> clock.advance(hours=24).now().isoformat()
     '2026-10-25T11:00:00+01:00'
+
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class FixedClock:
 
     Args:
         instant: the time it shows; must be aware.
+
     """
 
     def __init__(self, instant: pendulum.DateTime) -> None:
@@ -74,6 +76,7 @@ class FixedClock:
 
         Raises:
             ValidationError: the duration is negative.
+
         """
         step = pendulum.duration(days=days, hours=hours, minutes=minutes, seconds=seconds)
         if step.total_seconds() < 0:

@@ -15,6 +15,7 @@ Example:
     {'start': '2026-03-29T00:30:00+00:00', 'end': '2026-03-29T01:30:00+00:00'}
     >>> converter.structure(data, TimeRange).duration
     datetime.timedelta(seconds=3600)
+
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber(value))
     conv.register_unstructure_hook(EmailAddress, lambda value: value.address)
     conv.register_structure_hook(EmailAddress, lambda value, _: EmailAddress(value))
-    conv.register_unstructure_hook(frozenset, lambda value: sorted(conv.unstructure(v) for v in value))
+    conv.register_unstructure_hook(
+        frozenset, lambda value: sorted(conv.unstructure(v) for v in value)
+    )
     return conv
 
 

@@ -14,6 +14,7 @@ Example:
     PhoneNumber('+49•••••••••89')
     >>> phone.e164
     '+4915123456789'
+
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from clinicore._validate import enum_converter, strict_bool
+from clinicore._validate import strict_bool, to_enum
 from clinicore.errors import InvalidEmailError, InvalidPhoneNumberError
 from clinicore.privacy import mask_email, mask_phone
 from clinicore.zones import to_utc
@@ -48,19 +49,18 @@ class PhoneNumber:
     directly requires the E.164 form and validates it too.
     """
 
-    e164: str
+    e164: str = attrs.field()
 
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.e164, str) or not self.e164.startswith("+"):
+    @e164.validator
+    def _check_e164(self, attribute: attrs.Attribute[str], value: object) -> None:
+        if not isinstance(value, str) or not value.startswith("+"):
             raise InvalidPhoneNumberError(
-                f"phone number {mask_phone(str(self.e164))} is not in E.164 form (+country...)",
+                f"phone number {mask_phone(str(value))} is not in E.164 form (+country...)",
                 field="phone",
             )
-        parsed = PhoneNumber.parse(self.e164)
-        if parsed.e164 != self.e164:
+        if PhoneNumber.parse(value).e164 != value:
             raise InvalidPhoneNumberError(
-                f"phone number {mask_phone(self.e164)} is not in canonical E.164 form",
-                field="phone",
+                f"phone number {mask_phone(value)} is not in canonical E.164 form", field="phone"
             )
 
     @classmethod
@@ -69,6 +69,7 @@ class PhoneNumber:
 
         Raises:
             InvalidPhoneNumberError: unparsable, or not a valid number (message masked).
+
         """
         import phonenumbers  # noqa: PLC0415 - its metadata is large; load on first use
 
@@ -132,6 +133,7 @@ class EmailAddress:
 
         Raises:
             InvalidEmailError: not an e-mail address (message masked).
+
         """
         return cls(text)
 
@@ -167,6 +169,10 @@ class ContactChannel(enum.StrEnum):
     LETTER = "letter"
 
 
+def _contact_channel(value: object) -> ContactChannel:
+    return to_enum(ContactChannel, value, "channel")
+
+
 class ContactPurpose(enum.StrEnum):
     """Why a practice contacts a patient; consent is given per purpose."""
 
@@ -176,6 +182,10 @@ class ContactPurpose(enum.StrEnum):
     RECALL = "recall"
     GREETING = "greeting"
     BILLING = "billing"
+
+
+def _contact_purpose(value: object) -> ContactPurpose:
+    return to_enum(ContactPurpose, value, "purpose")
 
 
 class ConsentStatus(enum.StrEnum):
@@ -196,10 +206,11 @@ class ConsentRecord:
         granted: ``True`` for opt-in, ``False`` for opt-out or withdrawal.
         recorded_at: when it was given; stored in UTC.
         source: where it came from (``"paper form"``, ``"portal"``), for the audit.
+
     """
 
-    channel: ContactChannel = attrs.field(converter=enum_converter(ContactChannel, "channel"))
-    purpose: ContactPurpose = attrs.field(converter=enum_converter(ContactPurpose, "purpose"))
+    channel: ContactChannel = attrs.field(converter=_contact_channel)
+    purpose: ContactPurpose = attrs.field(converter=_contact_purpose)
     granted: bool = attrs.field(validator=strict_bool)
     recorded_at: pendulum.DateTime
     source: str | None = None
@@ -229,12 +240,17 @@ class ContactConsents:
         <ConsentStatus.GRANTED: 'granted'>
         >>> consents.status(ContactChannel.EMAIL, ContactPurpose.RECALL)
         <ConsentStatus.UNKNOWN: 'unknown'>
+
     """
 
     records: tuple[ConsentRecord, ...] = attrs.field(default=(), converter=_record_tuple)
 
     def status(
-        self, channel: ContactChannel, purpose: ContactPurpose, *, at: pendulum.DateTime | None = None
+        self,
+        channel: ContactChannel,
+        purpose: ContactPurpose,
+        *,
+        at: pendulum.DateTime | None = None,
     ) -> ConsentStatus:
         """The consent in force for ``channel`` and ``purpose`` (now, or at instant ``at``)."""
         moment = None if at is None else to_utc(at, field="at")
@@ -255,15 +271,12 @@ class ContactConsents:
         source: str | None = None,
     ) -> ContactConsents:
         """A new history with one more statement; the old one is unchanged."""
-        entry = ConsentRecord(channel, purpose, granted, at, source)  # type: ignore[arg-type]
+        entry = ConsentRecord(channel, purpose, granted, at, source)
         return ContactConsents((*self.records, entry))
 
     def withdraw(
         self, purpose: ContactPurpose | str, at: pendulum.DateTime, source: str | None = None
     ) -> ContactConsents:
         """Withdraw consent for ``purpose`` on every channel at once."""
-        entries = (
-            ConsentRecord(channel, purpose, False, at, source)  # type: ignore[arg-type]
-            for channel in ContactChannel
-        )
+        entries = (ConsentRecord(channel, purpose, False, at, source) for channel in ContactChannel)
         return ContactConsents((*self.records, *entries))

@@ -16,6 +16,7 @@ Example:
     ... except ClinicoreError as error:
     ...     print(error)
     unknown IANA time zone 'Europe/Atlantis'
+
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class ValidationError(ClinicoreError, ValueError):
 
     Attributes:
         field: the name of the offending argument or attribute, when known.
+
     """
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -94,9 +96,7 @@ class CurrencyMismatchError(ValidationError):
     """Amounts in different currencies were combined."""
 
     def __init__(self, expected: str, found: str, *, field: str | None = None) -> None:
-        super().__init__(
-            f"currency mismatch: expected {expected}, got {found}", field=field
-        )
+        super().__init__(f"currency mismatch: expected {expected}, got {found}", field=field)
         self.expected = expected
         self.found = found
 
@@ -169,11 +169,12 @@ class StaleVersionError(ConflictError):
         self.found = found
 
 
-class PolicyViolation(ClinicoreError):
+class PolicyViolation(ClinicoreError):  # noqa: N818 - a violation is not an "error" of input
     """A business rule refuses the request; ``reasons`` lists every rule broken.
 
     Attributes:
         reasons: machine-readable reason codes, one per violated rule.
+
     """
 
     def __init__(self, message: str, reasons: Sequence[str] = ()) -> None:
@@ -186,9 +187,7 @@ class PermissionDeniedError(PolicyViolation):
 
     def __init__(self, actor: str, action: str, target: str | None = None) -> None:
         on = f" on {target!r}" if target else ""
-        super().__init__(
-            f"actor {actor!r} may not {action!r}{on}", reasons=("permission_denied",)
-        )
+        super().__init__(f"actor {actor!r} may not {action!r}{on}", reasons=("permission_denied",))
         self.actor = actor
         self.action = action
         self.target = target
@@ -213,6 +212,7 @@ class DeliveryError(ClinicoreError):
     Attributes:
         transient: ``True`` when trying again later may succeed (a timeout, a rate limit),
             ``False`` when it never will (an unreachable number).
+
     """
 
     def __init__(self, message: str, *, transient: bool) -> None:

@@ -11,6 +11,7 @@ Example:
     >>> query = FeeQuery(service_code="0010", on=datetime.date(2026, 11, 2))
     >>> query.quantity, query.factor
     (1, None)
+
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from decimal import Decimal
 import attrs
 from moneyed import Money
 
-from clinicore._validate import enum_converter, strict_bool
+from clinicore._validate import instance_of, non_empty_text, strict_bool, to_enum
 from clinicore.errors import ValidationError
 from clinicore.money import check_currency, sum_money
 from clinicore.patients import CoverageKind
@@ -38,7 +39,9 @@ def _factor(value: object) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, float | bool) or not isinstance(value, int | str | Decimal):
-        raise ValidationError(f"factor {value!r} must be a Decimal, an int or a str", field="factor")
+        raise ValidationError(
+            f"factor {value!r} must be a Decimal, an int or a str", field="factor"
+        )
     factor = Decimal(value)
     if not factor.is_finite() or factor <= 0:
         raise ValidationError(f"factor {value!r} must be a positive number", field="factor")
@@ -50,6 +53,10 @@ def _check_date(instance: FeeQuery, attribute: attrs.Attribute[_dt.date], value:
         raise ValidationError(f"on must be a date, got {type(value).__name__}", field="on")
 
 
+def _coverage_kind(value: object) -> CoverageKind:
+    return to_enum(CoverageKind, value, "coverage")
+
+
 @attrs.frozen
 class PricingSubject:
     """What a fee schedule may know about the patient: age and coverage, not identity.
@@ -58,11 +65,13 @@ class PricingSubject:
         age: whole years on the day of service (children's exemptions use it).
         coverage: private or statutory.
         exemptions: exemption codes the patient holds (``"pregnancy"``, ``"chronic"``...).
+
     """
 
     age: int | None = None
     coverage: CoverageKind = attrs.field(
-        default=CoverageKind.PRIVATE, converter=enum_converter(CoverageKind, "coverage")
+        default=CoverageKind.PRIVATE,
+        converter=_coverage_kind,
     )
     exemptions: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
 
@@ -79,13 +88,16 @@ class FeeQuery:
         subject: age and coverage of the patient.
         justification: the written reason when a factor exceeds the threshold.
         agreement_above_maximum: a written agreement was signed before treatment.
+
     """
 
-    service_code: str = attrs.field(validator=attrs.validators.instance_of(str))
+    service_code: str = attrs.field(validator=non_empty_text)
     on: _dt.date = attrs.field(validator=_check_date)
     factor: Decimal | None = attrs.field(default=None, converter=_factor)
     quantity: int = attrs.field(default=1, validator=_positive_quantity)
-    subject: PricingSubject = attrs.field(factory=PricingSubject)
+    subject: PricingSubject = attrs.field(
+        factory=PricingSubject, validator=instance_of(PricingSubject)
+    )
     justification: str | None = None
     agreement_above_maximum: bool = attrs.field(default=False, validator=strict_bool)
 
@@ -107,6 +119,7 @@ class FeeQuote:
         points: the points of one service, if the schedule uses points.
         needs_justification: the factor is above the threshold; the line needs a reason.
         counts_towards_ceiling: the patient share counts towards a yearly co-payment cap.
+
     """
 
     schedule_id: str

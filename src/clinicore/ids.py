@@ -9,6 +9,7 @@ Example:
     >>> ids = SequentialIdSource(prefix="pat")
     >>> PatientId(ids.new_id()), PatientId(ids.new_id())
     ('pat-000001', 'pat-000002')
+
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ _ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
 
 
 def check_id(value: object, *, field: str = "id") -> str:
-    """Return ``value`` if it is a usable id: 1–64 letters, digits, ``. _ : -``.
+    """Return ``value`` if it is a usable id: 1 to 64 letters, digits, ``. _ : -``.
 
     Raises:
         ValidationError: ``value`` is not a string of that form.
+
     """
     if not isinstance(value, str) or not _ID_PATTERN.fullmatch(value):
         raise ValidationError(

@@ -18,6 +18,7 @@ Example:
     >>> busy = TimeRangeSet([TimeRange(day.at(9), day.at(10)), TimeRange(day.at(12), day.at(13))])
     >>> [str(free.duration) for free in busy.gaps(hours)]
     ['1:00:00', '2:00:00', '3:00:00']
+
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class TimeRange:
     Raises:
         NaiveDatetimeError: an end is a naive datetime.
         ValidationError: ``end`` is not after ``start``.
+
     """
 
     start: pendulum.DateTime
@@ -185,9 +187,7 @@ class TimeRangeSet:
         """The ranges of the set that share an instant with ``item`` (O(log n + k))."""
         first = bisect_right(self._ends, item.start)
         last = bisect_left(self._starts, item.end)
-        return [
-            TimeRange._trusted(self._starts[i], self._ends[i]) for i in range(first, last)
-        ]
+        return [TimeRange._trusted(self._starts[i], self._ends[i]) for i in range(first, last)]
 
     def overlaps(self, item: TimeRange) -> bool:
         """Whether any range of the set shares an instant with ``item`` (O(log n))."""
@@ -198,7 +198,10 @@ class TimeRangeSet:
     def union(self, other: TimeRangeSet) -> TimeRangeSet:
         """Instants in either set."""
         spans = sorted(
-            [*zip(self._starts, self._ends, strict=True), *zip(other._starts, other._ends, strict=True)]
+            [
+                *zip(self._starts, self._ends, strict=True),
+                *zip(other._starts, other._ends, strict=True),
+            ]
         )
         return TimeRangeSet._from_lists(*_merge_sorted(spans))
 
@@ -277,8 +280,7 @@ def _merge_sorted(spans: list[_Span]) -> tuple[list[pendulum.DateTime], list[pen
     ends: list[pendulum.DateTime] = []
     for start, end in spans:
         if ends and start <= ends[-1]:
-            if end > ends[-1]:
-                ends[-1] = end
+            ends[-1] = max(ends[-1], end)
         else:
             starts.append(start)
             ends.append(end)

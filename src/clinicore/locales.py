@@ -5,6 +5,7 @@ Example:
     'nb_NO'
     >>> parse_locale("de")
     'de'
+
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def parse_locale(identifier: object, *, field: str = "locale") -> str:
 
     Raises:
         UnknownLocaleError: CLDR has no such locale.
+
     """
     if not isinstance(identifier, str) or not identifier.strip():
         raise UnknownLocaleError(identifier, field=field)

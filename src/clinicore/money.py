@@ -11,6 +11,7 @@ Example:
     [Money('33.34', 'EUR'), Money('33.33', 'EUR'), Money('33.33', 'EUR')]
     >>> sum_money([Money("1.10", "NOK"), Money("2.20", "NOK")])
     Money('3.30', 'NOK')
+
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ Weight = int | Decimal | Fraction
 """A share's weight in [`allocate`][clinicore.money.allocate]: exact numbers only."""
 
 
-def parse_currency(code: str | Currency, *, field: str = "currency") -> Currency:
+def parse_currency(code: object, *, field: str = "currency") -> Currency:
     """Return the ISO 4217 currency for ``code``; an unknown code is a `ValidationError`."""
     if isinstance(code, Currency):
         return code
@@ -59,6 +60,7 @@ def money(amount: int | str | Decimal, currency: str | Currency) -> Money:
     Example:
         >>> money("12.50", "EUR")
         Money('12.50', 'EUR')
+
     """
     if isinstance(amount, float | bool) or not isinstance(amount, int | str | Decimal):
         raise ValidationError(
@@ -117,6 +119,7 @@ def from_minor_units(units: int, currency: str | Currency) -> Money:
         Money('19.99', 'EUR')
         >>> from_minor_units(500, "JPY")
         Money('500', 'JPY')
+
     """
     cur = parse_currency(currency)
     sub_unit, exponent = _minor_unit_and_exponent(cur.code)
@@ -136,6 +139,7 @@ def round_half_up(amount: Money) -> Money:
         Money('10.01', 'EUR')
         >>> round_half_up(Money("-10.005", "EUR"))
         Money('-10.01', 'EUR')
+
     """
     sub_unit, _ = _minor_unit_and_exponent(amount.currency.code)
     units = (amount.amount * sub_unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
@@ -160,6 +164,7 @@ def sum_money(amounts: Iterable[Money], currency: str | Currency | None = None) 
     Raises:
         CurrencyMismatchError: an amount is in another currency.
         ValidationError: ``amounts`` is empty and no currency was given.
+
     """
     iterator = iter(amounts)
     if currency is None:
@@ -202,6 +207,7 @@ def allocate(total: Money, weights: Sequence[Weight]) -> list[Money]:
         [Money('0.02', 'EUR'), Money('0.00', 'EUR'), Money('0.03', 'EUR')]
         >>> allocate(Money("-100", "JPY"), [1, 2])
         [Money('-33', 'JPY'), Money('-67', 'JPY')]
+
     """
     scaled = _integer_weights(weights)
     whole = sum(scaled)

@@ -15,10 +15,13 @@ Example:
     ...     phone=PhoneNumber.parse("+47 412 34 567"),
     ...     locale="nb",
     ... )
-    >>> patient
-    Patient(id='pat-1', given_name=•••, family_name=•••, birth_date=•••, phone=PhoneNumber('+47•••••••67'), email=None, locale='nb', consents=ContactConsents(records=()), vip=False, coverage=Coverage(kind=<CoverageKind.PRIVATE: 'private'>, insurer_id=None, member_number=•••), version=0)
+    >>> "Nordmann" in repr(patient), "412" in repr(patient)
+    (False, False)
+    >>> repr(patient)[:60]
+    "Patient(id='pat-1', given_name=•••, family_name=•••, birth_d"
     >>> patient.age_on(datetime.date(2026, 2, 28))
     45
+
 """
 
 from __future__ import annotations
@@ -28,9 +31,9 @@ import enum
 
 import attrs
 
+from clinicore._validate import instance_of, short_text, strict_bool, to_enum, valid_id, version
 from clinicore.contact import ContactConsents, EmailAddress, PhoneNumber
 from clinicore.errors import ValidationError
-from clinicore._validate import enum_converter, short_text, strict_bool, valid_id, version
 from clinicore.ids import PatientId, check_id
 from clinicore.locales import parse_locale
 from clinicore.privacy import mask_text
@@ -49,6 +52,10 @@ class CoverageKind(enum.StrEnum):
     """Statutory (public) insurance: the insurer gets a claim, the patient a co-payment."""
 
 
+def _coverage_kind(value: object) -> CoverageKind:
+    return to_enum(CoverageKind, value, "coverage kind")
+
+
 @attrs.frozen
 class Coverage:
     """A patient's insurance coverage.
@@ -57,10 +64,12 @@ class Coverage:
         kind: private or statutory.
         insurer_id: the insurer's id (German IK number, HELFO, ...); required when statutory.
         member_number: the patient's insurance number; masked in ``repr()``.
+
     """
 
     kind: CoverageKind = attrs.field(
-        default=CoverageKind.PRIVATE, converter=enum_converter(CoverageKind, "coverage kind")
+        default=CoverageKind.PRIVATE,
+        converter=_coverage_kind,
     )
     insurer_id: str | None = None
     member_number: str | None = attrs.field(
@@ -74,7 +83,9 @@ class Coverage:
             check_id(self.insurer_id, field="insurer_id")
 
 
-def _check_birth_date(instance: Patient, attribute: attrs.Attribute[_dt.date], value: object) -> None:
+def _check_birth_date(
+    instance: Patient, attribute: attrs.Attribute[_dt.date], value: object
+) -> None:
     # A datetime is a date subclass; a birth date with a time of day is a caller's mistake.
     if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
         raise ValidationError(
@@ -100,6 +111,7 @@ class Patient:
         vip: whether the patient gets VIP treatment (birthday greetings, ...).
         coverage: private or statutory insurance.
         version: the stored version this copy was read at; the repository manages it.
+
     """
 
     id: PatientId = attrs.field(validator=valid_id)
@@ -107,16 +119,17 @@ class Patient:
     family_name: str = attrs.field(validator=_NAME, repr=mask_text)
     birth_date: _dt.date = attrs.field(validator=_check_birth_date, repr=mask_text)
     phone: PhoneNumber | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(PhoneNumber))
+        default=None, validator=instance_of(PhoneNumber, optional=True)
     )
     email: EmailAddress | None = attrs.field(
-        default=None,
-        validator=attrs.validators.optional(attrs.validators.instance_of(EmailAddress)),
+        default=None, validator=instance_of(EmailAddress, optional=True)
     )
     locale: str = attrs.field(default="en", converter=parse_locale)
-    consents: ContactConsents = attrs.field(factory=ContactConsents)
+    consents: ContactConsents = attrs.field(
+        factory=ContactConsents, validator=instance_of(ContactConsents)
+    )
     vip: bool = attrs.field(default=False, validator=strict_bool)
-    coverage: Coverage = attrs.field(factory=Coverage)
+    coverage: Coverage = attrs.field(factory=Coverage, validator=instance_of(Coverage))
     version: int = attrs.field(default=0, validator=version)
 
     def age_on(self, day: _dt.date) -> int:

@@ -8,15 +8,15 @@ right with the matching contract suite in
 
 | Port | What it does | Reference adapters |
 | --- | --- | --- |
-| [`UnitOfWork`][clinicore.ports.UnitOfWork] | one transaction over all repositories | memory, SQL |
-| [`SiteRepository`][clinicore.ports.SiteRepository] | sites | memory, SQL |
-| [`PatientRepository`][clinicore.ports.PatientRepository] | patients | memory, SQL |
-| [`PractitionerRepository`][clinicore.ports.PractitionerRepository] | practitioners | memory, SQL |
-| [`Notifier`][clinicore.ports.Notifier] | sends SMS, e-mail, call tasks | console, file, recording |
-| [`Clock`][clinicore.ports.Clock] | the current instant | system, fixed |
-| [`IdSource`][clinicore.ports.IdSource] | new ids | UUID, sequential |
-| [`FeeSchedule`][clinicore.ports.FeeSchedule] | prices a service | price list, country packs |
-| [`AuthorizationPolicy`][clinicore.ports.AuthorizationPolicy] | may this actor do this | allow-all, role-based |
+| `UnitOfWork` | one transaction, all repositories | memory, SQL |
+| `SiteRepository` | sites | memory, SQL |
+| `PatientRepository` | patients | memory, SQL |
+| `PractitionerRepository` | practitioners | memory, SQL  |
+| `Notifier` | sends SMS, e-mail, call tasks | console, file, recording |
+| `Clock` | the current instant | system, fixed |
+| `IdSource` | new ids | UUID, sequential |
+| `FeeSchedule` | prices a service | price list, country packs |
+| `AuthorizationPolicy` | may this actor do this | allow-all, role-based |
 
 Repositories follow one pattern: ``add`` stores a new aggregate, ``get`` reads one or raises
 [`NotFoundError`][clinicore.errors.NotFoundError], ``find`` reads one or returns ``None``,
@@ -73,10 +73,10 @@ class Aggregate(Protocol):
 
 
 A = TypeVar("A", bound=Aggregate)
-K = TypeVar("K", bound=str, contravariant=True)
+K_contra = TypeVar("K_contra", bound=str, contravariant=True)
 
 
-class AggregateRepository(Protocol[A, K]):
+class AggregateRepository(Protocol[A, K_contra]):
     """The operations every repository offers for its aggregate type ``A`` keyed by ``K``."""
 
     def add(self, aggregate: A) -> A:
@@ -85,18 +85,20 @@ class AggregateRepository(Protocol[A, K]):
         Raises:
             ConflictError: an aggregate with that id exists.
             ValidationError: the aggregate's version is not 0.
+
         """
         ...
 
-    def get(self, key: K) -> A:
+    def get(self, key: K_contra) -> A:
         """The aggregate with id ``key``.
 
         Raises:
             NotFoundError: there is none.
+
         """
         ...
 
-    def find(self, key: K) -> A | None:
+    def find(self, key: K_contra) -> A | None:
         """The aggregate with id ``key``, or ``None``."""
         ...
 
@@ -106,6 +108,7 @@ class AggregateRepository(Protocol[A, K]):
         Raises:
             NotFoundError: the aggregate was never stored.
             StaleVersionError: the stored version is not the copy's version.
+
         """
         ...
 
@@ -155,11 +158,23 @@ class UnitOfWork(Protocol):
             uow.sites.update(attrs.evolve(site, name="Berlin Mitte"))
             uow.commit()
         ```
+
     """
 
-    sites: SiteRepository
-    patients: PatientRepository
-    practitioners: PractitionerRepository
+    @property
+    def sites(self) -> SiteRepository:
+        """Sites."""
+        ...
+
+    @property
+    def patients(self) -> PatientRepository:
+        """Patients."""
+        ...
+
+    @property
+    def practitioners(self) -> PractitionerRepository:
+        """Practitioners."""
+        ...
 
     def __enter__(self) -> Self:
         """Begin the transaction."""
@@ -179,6 +194,7 @@ class UnitOfWork(Protocol):
 
         Raises:
             ConflictError: another unit of work committed a conflicting change first.
+
         """
         ...
 
@@ -204,6 +220,7 @@ class Notifier(Protocol):
 
         Raises:
             DeliveryError: the gateway refused or failed; ``transient`` says whether to retry.
+
         """
         ...
 
@@ -215,6 +232,7 @@ class FeeSchedule(Protocol):
     Attributes:
         schedule_id: a stable id such as ``"de-goz"``.
         currency: ISO 4217 code of every amount it returns.
+
     """
 
     schedule_id: str
@@ -227,6 +245,7 @@ class FeeSchedule(Protocol):
             NotFoundError: the schedule has no such service code on that date.
             ValidationError: the factor is out of range, or above the threshold without a
                 justification.
+
         """
         ...
 

@@ -5,11 +5,16 @@ self-employed matters to billing (the revenue split) and payroll; what they may 
 added by the scheduling module (appointment types) and the authorisation port.
 
 Example:
-    >>> dr = Practitioner(id=PractitionerId("dr-lind"), display_name="Dr. Lind",
-    ...                   site_ids=frozenset({SiteId("oslo")}), speciality="dentistry",
-    ...                   employment=Employment.SELF_EMPLOYED)
-    >>> dr
-    Practitioner(id='dr-lind', display_name=•••, site_ids=frozenset({'oslo'}), speciality='dentistry', employment=<Employment.SELF_EMPLOYED: 'self_employed'>, active=True, version=0)
+    >>> dr = Practitioner(
+    ...     id=PractitionerId("dr-lind"),
+    ...     display_name="Dr. Lind",
+    ...     site_ids=frozenset({SiteId("oslo")}),
+    ...     speciality="dentistry",
+    ...     employment=Employment.SELF_EMPLOYED,
+    ... )
+    >>> repr(dr)[:49]
+    "Practitioner(id='dr-lind', display_name=•••, site"
+
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ import enum
 
 import attrs
 
+from clinicore._validate import short_text, strict_bool, to_enum, valid_id, version
 from clinicore.errors import ValidationError
-from clinicore._validate import enum_converter, short_text, strict_bool, valid_id, version
 from clinicore.ids import PractitionerId, SiteId, check_id
 from clinicore.privacy import mask_text
 
@@ -31,6 +36,10 @@ class Employment(enum.StrEnum):
 
     EMPLOYED = "employed"
     SELF_EMPLOYED = "self_employed"
+
+
+def _employment(value: object) -> Employment:
+    return to_enum(Employment, value, "employment")
 
 
 def _site_ids(value: object) -> frozenset[SiteId]:
@@ -57,6 +66,7 @@ class Practitioner:
         employment: employed by the centre or self-employed (revenue split).
         active: whether they still take appointments.
         version: the stored version this copy was read at; the repository manages it.
+
     """
 
     id: PractitionerId = attrs.field(validator=valid_id)
@@ -64,7 +74,8 @@ class Practitioner:
     site_ids: frozenset[SiteId] = attrs.field(converter=_site_ids)
     speciality: str = attrs.field(validator=short_text(100))
     employment: Employment = attrs.field(
-        default=Employment.EMPLOYED, converter=enum_converter(Employment, "employment")
+        default=Employment.EMPLOYED,
+        converter=_employment,
     )
     active: bool = attrs.field(default=True, validator=strict_bool)
     version: int = attrs.field(default=0, validator=version)

@@ -11,6 +11,7 @@ Example:
     'j•••@example.org'
     >>> mask_text("Jane")
     '•••'
+
 """
 
 from __future__ import annotations

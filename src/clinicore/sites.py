@@ -6,10 +6,16 @@ pack in [`clinicore.jurisdictions`][clinicore.jurisdictions] (holidays, fee sche
 payroll and dunning rules); the domain never branches on the country itself.
 
 Example:
-    >>> site = Site(id=SiteId("oslo"), name="Oslo sentrum", timezone="Europe/Oslo",
-    ...             jurisdiction="no", currency="nok")
+    >>> site = Site(
+    ...     id=SiteId("oslo"),
+    ...     name="Oslo sentrum",
+    ...     timezone="Europe/Oslo",
+    ...     jurisdiction="no",
+    ...     currency="nok",
+    ... )
     >>> site.jurisdiction, site.currency, site.zone.name
     ('NO', 'NOK', 'Europe/Oslo')
+
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ import re
 import attrs
 import pendulum
 
-from clinicore.errors import ValidationError
 from clinicore._validate import short_text, valid_id, version
+from clinicore.errors import ValidationError
 from clinicore.ids import SiteId
 from clinicore.money import parse_currency
 from clinicore.zones import parse_zone
@@ -32,7 +38,7 @@ _SUBDIVISION = re.compile(r"[A-Z0-9]{1,3}")
 
 
 def _zone_name(value: object) -> str:
-    return parse_zone(value, field="timezone").name  # type: ignore[arg-type]
+    return parse_zone(value, field="timezone").name
 
 
 def _country(value: object) -> str:
@@ -45,7 +51,7 @@ def _country(value: object) -> str:
 
 
 def _currency(value: object) -> str:
-    return parse_currency(value, field="currency").code  # type: ignore[arg-type]
+    return parse_currency(value, field="currency").code
 
 
 def _subdivision(value: object) -> str | None:
@@ -72,6 +78,7 @@ class Site:
         currency: ISO 4217 code of the money it takes.
         subdivision: ISO 3166-2 subdivision (German Land ``"BY"``) for regional holidays.
         version: the stored version this copy was read at; the repository manages it.
+
     """
 
     id: SiteId = attrs.field(validator=valid_id)

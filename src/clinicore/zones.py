@@ -11,6 +11,7 @@ Example:
     '2026-03-29T01:30:00+00:00'
     >>> parse_zone("Europe/Oslo").name
     'Europe/Oslo'
+
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ UTC = pendulum.UTC
 """The UTC zone, the one a stored instant is normalised to."""
 
 
-def parse_zone(name: str | pendulum.Timezone, *, field: str = "timezone") -> pendulum.Timezone:
+def parse_zone(name: object, *, field: str = "timezone") -> pendulum.Timezone:
     """Return the IANA zone called ``name`` (``"Europe/Berlin"``).
 
     Fixed offsets (``"+02:00"``) are refused: a clinic's rules follow its zone's DST changes.
 
     Raises:
         UnknownTimeZoneError: ``name`` is not an IANA zone.
+
     """
     if isinstance(name, pendulum.Timezone):
         return name
@@ -65,6 +67,7 @@ def aware(value: object, *, field: str = "instant") -> pendulum.DateTime:
     Raises:
         NaiveDatetimeError: ``value`` is a datetime without a zone.
         ValidationError: ``value`` is not a datetime at all.
+
     """
     if isinstance(value, pendulum.DateTime):
         if value.tzinfo is None:
@@ -92,6 +95,7 @@ def to_utc(value: object, *, field: str = "instant") -> pendulum.DateTime:
         >>> import pendulum
         >>> to_utc(pendulum.datetime(2026, 10, 25, 2, 30, tz="Europe/Berlin", fold=0)).isoformat()
         '2026-10-25T00:30:00+00:00'
+
     """
     instant = aware(value, field=field)
     if instant.tzinfo is UTC:
@@ -110,6 +114,7 @@ def offset_transitions(
         >>> start = pendulum.datetime(2026, 1, 1)
         >>> [t.isoformat() for t in offset_transitions("Europe/Berlin", start, start.add(years=1))]
         ['2026-03-29T01:00:00+00:00', '2026-10-25T01:00:00+00:00']
+
     """
     tz = parse_zone(zone)
     low_bound = int(to_utc(start, field="start").timestamp())
@@ -120,8 +125,8 @@ def offset_transitions(
 
     found: list[pendulum.DateTime] = []
     step = 7 * 86_400  # no zone changes its offset twice within a week
-    for low in range(low_bound, high_bound, step):
-        high = min(low + step, high_bound)
+    for week_start in range(low_bound, high_bound, step):
+        low, high = week_start, min(week_start + step, high_bound)
         if offset(low) == offset(high):
             continue
         # Bisect to the first second of the new offset.

@@ -7,6 +7,7 @@ Example:
     True
     >>> policy.is_allowed(Actor("u-2", frozenset({"front_desk"})), "dental.plan.remove_item")
     False
+
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class RoleBasedPolicy:
 
     Args:
         grants: role name to the actions (or ``prefix.*`` patterns) it may perform.
+
     """
 
     def __init__(self, grants: Mapping[str, Iterable[str]]) -> None:

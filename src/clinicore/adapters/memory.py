@@ -11,14 +11,22 @@ Example:
     >>> from clinicore.sites import Site, SiteId
     >>> store = MemoryStore()
     >>> with MemoryUnitOfWork(store) as uow:
-    ...     stored = uow.sites.add(Site(id=SiteId("berlin"), name="Berlin", timezone="Europe/Berlin",
-    ...                                 jurisdiction="DE", currency="EUR"))
+    ...     stored = uow.sites.add(
+    ...         Site(
+    ...             id=SiteId("berlin"),
+    ...             name="Berlin",
+    ...             timezone="Europe/Berlin",
+    ...             jurisdiction="DE",
+    ...             currency="EUR",
+    ...         )
+    ...     )
     ...     uow.commit()
     >>> stored.version
     1
     >>> with MemoryUnitOfWork(store) as uow:
     ...     [site.id for site in uow.sites.list_all()]
     ['berlin']
+
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import attrs
 
 from clinicore.adapters._aggregates import check_limit, identity, require_new, with_version
 from clinicore.errors import ClinicoreError, ConflictError, NotFoundError, StaleVersionError
-from clinicore.ids import PatientId, PractitionerId, SiteId
+from clinicore.ids import PatientId, SiteId
 from clinicore.patients import Patient
 from clinicore.practitioners import Practitioner
 from clinicore.sites import Site
@@ -197,6 +205,7 @@ class MemoryUnitOfWork:
 
     Args:
         store: the committed state to read from and commit to.
+
     """
 
     def __init__(self, store: MemoryStore) -> None:

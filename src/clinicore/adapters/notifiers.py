@@ -68,6 +68,7 @@ class FileNotifier(_OncePerKey):
 
     Args:
         path: the file; created if missing. Keys already in it count as delivered.
+
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -75,7 +76,9 @@ class FileNotifier(_OncePerKey):
         self.path = Path(path)
         if self.path.exists():
             with self.path.open(encoding="utf-8") as lines:
-                self._seen.update(json.loads(line)["idempotency_key"] for line in lines if line.strip())
+                self._seen.update(
+                    json.loads(line)["idempotency_key"] for line in lines if line.strip()
+                )
 
     def _deliver(self, message: OutboundMessage) -> str | None:
         record = attrs.asdict(message)
@@ -83,7 +86,9 @@ class FileNotifier(_OncePerKey):
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         except OSError as error:
-            raise DeliveryError(f"cannot write to {self.path}: {error.strerror}", transient=True) from None
+            raise DeliveryError(
+                f"cannot write to {self.path}: {error.strerror}", transient=True
+            ) from None
         return f"line-{len(self._seen) + 1}"
 
 
@@ -93,6 +98,7 @@ class RecordingNotifier(_OncePerKey):
     Attributes:
         sent: the delivered messages, in order.
         attempts: every call to ``send``, including duplicates and failures.
+
     """
 
     def __init__(self) -> None:

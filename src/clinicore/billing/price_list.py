@@ -1,4 +1,4 @@
-"""A plain price list: one dated price per service code, paid in full by the patient.
+r"""A plain price list: one dated price per service code, paid in full by the patient.
 
 The simplest [`FeeSchedule`][clinicore.ports.FeeSchedule]: no points, no factors, no
 insurer share. Prices are dated (a code may have several rows with consecutive validity)
@@ -10,18 +10,23 @@ optional; dates in ISO 8601; prices as decimal strings in the list's currency).
 Example:
     >>> import datetime, io
     >>> prices = PriceList.from_csv(
-    ...     "clinic-2026", "NOK",
-    ...     io.StringIO("code,description,price,valid_from,valid_to\\n"
-    ...                 "CLEAN,Dental cleaning,890.00,2026-01-01,\\n"),
+    ...     "clinic-2026",
+    ...     "NOK",
+    ...     io.StringIO(
+    ...         "code,description,price,valid_from,valid_to\\n"
+    ...         "CLEAN,Dental cleaning,890.00,2026-01-01,\\n"
+    ...     ),
     ... )
     >>> prices.quote(FeeQuery("CLEAN", datetime.date(2026, 3, 2), quantity=2)).amount
     Money('1780.00', 'NOK')
+
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as _dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -50,6 +55,7 @@ class PriceEntry:
         price: the price of one service.
         valid_from: first day the price applies.
         valid_to: last day it applies (inclusive); ``None`` for open-ended.
+
     """
 
     code: str = attrs.field(validator=non_empty_text)
@@ -60,7 +66,9 @@ class PriceEntry:
 
     def __attrs_post_init__(self) -> None:
         if self.price.amount < 0:
-            raise ValidationError(f"price of {self.code!r} is negative: {self.price}", field="price")
+            raise ValidationError(
+                f"price of {self.code!r} is negative: {self.price}", field="price"
+            )
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValidationError(
                 f"price of {self.code!r} ends {self.valid_to} before it starts {self.valid_from}",
@@ -83,6 +91,7 @@ class PriceList:
     Raises:
         CurrencyMismatchError: a price in another currency.
         ValidationError: two periods of one code overlap.
+
     """
 
     def __init__(self, schedule_id: str, currency: str, entries: Iterable[PriceEntry]) -> None:
@@ -103,6 +112,7 @@ class PriceList:
 
         Raises:
             ValidationError: a missing column or an unreadable value (row number named).
+
         """
         if isinstance(source, str | Path):
             with Path(source).open(encoding="utf-8", newline="") as stream:
@@ -111,18 +121,16 @@ class PriceList:
         missing = [column for column in _COLUMNS if column not in (reader.fieldnames or ())]
         if missing:
             raise ValidationError(f"price list CSV lacks columns {missing}", field="columns")
-        entries = [
-            _entry_from_row(row, currency, line)
-            for line, row in enumerate(reader, start=2)
-        ]
+        entries = [_entry_from_row(row, currency, line) for line, row in enumerate(reader, start=2)]
         return cls(schedule_id, currency, entries)
 
     def quote(self, query: FeeQuery) -> FeeQuote:
-        """Price ``query``: price × quantity, all paid by the patient.
+        """Price ``query``: the price times the quantity, all paid by the patient.
 
         Raises:
             NotFoundError: no price for the code on that day.
             ValidationError: a factor other than 1 (a price list has no factors).
+
         """
         entry = self._entry(query.service_code, query.on)
         if query.factor is not None and query.factor != 1:
@@ -143,7 +151,9 @@ class PriceList:
     def service_codes(self, on: _dt.date) -> Sequence[str]:
         """The codes with a price on ``on``, sorted."""
         return sorted(
-            code for code, periods in self._entries.items() if any(p.applies_on(on) for p in periods)
+            code
+            for code, periods in self._entries.items()
+            if any(p.applies_on(on) for p in periods)
         )
 
     def _entry(self, code: str, on: _dt.date) -> PriceEntry:
@@ -157,7 +167,7 @@ class PriceList:
 
 
 def _check_no_overlap(code: str, periods: list[PriceEntry]) -> None:
-    for earlier, later in zip(periods, periods[1:], strict=False):
+    for earlier, later in itertools.pairwise(periods):
         if earlier.valid_to is None or later.valid_from <= earlier.valid_to:
             raise ValidationError(
                 f"prices of {code!r} overlap: {earlier.valid_from}.. and {later.valid_from}..",

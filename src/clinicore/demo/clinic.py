@@ -50,22 +50,65 @@ SITES = (
 )
 
 PRACTITIONERS = (
-    _PractitionerSeed("dr-weber", "Dr. Anna Weber", ("berlin",), "dentistry", Employment.SELF_EMPLOYED),
-    _PractitionerSeed("dr-kaya", "Dr. Deniz Kaya", ("berlin",), "oral_surgery", Employment.EMPLOYED),
+    _PractitionerSeed(
+        "dr-weber", "Dr. Anna Weber", ("berlin",), "dentistry", Employment.SELF_EMPLOYED
+    ),
+    _PractitionerSeed(
+        "dr-kaya", "Dr. Deniz Kaya", ("berlin",), "oral_surgery", Employment.EMPLOYED
+    ),
     _PractitionerSeed("dr-lind", "Dr. Ola Lind", ("oslo",), "dentistry", Employment.SELF_EMPLOYED),
-    _PractitionerSeed("hyg-berg", "Ingrid Berg", ("oslo", "berlin"), "hygiene", Employment.EMPLOYED),
+    _PractitionerSeed(
+        "hyg-berg", "Ingrid Berg", ("oslo", "berlin"), "hygiene", Employment.EMPLOYED
+    ),
 )
 
 _AOK = Coverage(CoverageKind.STATUTORY, insurer_id="IK-108310400", member_number="A123456789")
 _HELFO = Coverage(CoverageKind.STATUTORY, insurer_id="HELFO")
 
 PATIENTS = (
-    _PatientSeed("pat-001", "Jonas", "Becker", _dt.date(1978, 3, 14), "+4915123456701", "de", Coverage(), vip=True, recall_consent=True),
+    _PatientSeed(
+        "pat-001",
+        "Jonas",
+        "Becker",
+        _dt.date(1978, 3, 14),
+        "+4915123456701",
+        "de",
+        Coverage(),
+        vip=True,
+        recall_consent=True,
+    ),
     _PatientSeed("pat-002", "Lea", "Schmidt", _dt.date(2016, 9, 2), "+4915123456702", "de", _AOK),
-    _PatientSeed("pat-003", "Zsófia", "Nagy", _dt.date(1990, 12, 24), "+36201234503", "hu", Coverage(), recall_consent=True),
-    _PatientSeed("pat-004", "Kari", "Nordmann", _dt.date(1985, 2, 28), "+4741234504", "nb", _HELFO, recall_consent=True),
+    _PatientSeed(
+        "pat-003",
+        "Zsófia",
+        "Nagy",
+        _dt.date(1990, 12, 24),
+        "+36201234503",
+        "hu",
+        Coverage(),
+        recall_consent=True,
+    ),
+    _PatientSeed(
+        "pat-004",
+        "Kari",
+        "Nordmann",
+        _dt.date(1985, 2, 28),
+        "+4741234504",
+        "nb",
+        _HELFO,
+        recall_consent=True,
+    ),
     _PatientSeed("pat-005", "Sindre", "Haugen", _dt.date(1962, 7, 7), "+4741234505", "nb", _HELFO),
-    _PatientSeed("pat-006", "Dewi", "Sari", _dt.date(1995, 5, 5), "+6281234567806", "id", Coverage(), vip=True),
+    _PatientSeed(
+        "pat-006",
+        "Dewi",
+        "Sari",
+        _dt.date(1995, 5, 5),
+        "+6281234567806",
+        "id",
+        Coverage(),
+        vip=True,
+    ),
 )
 
 
@@ -79,7 +122,10 @@ def seed(app: App) -> None:
     for site in SITES:
         if site.id not in have_sites:
             directory.register_site(
-                site_id=site.id, name=site.name, jurisdiction=site.jurisdiction, subdivision=site.subdivision
+                site_id=site.id,
+                name=site.name,
+                jurisdiction=site.jurisdiction,
+                subdivision=site.subdivision,
             )
     for practitioner in PRACTITIONERS:
         if practitioner.id not in have_practitioners:
@@ -104,9 +150,17 @@ def seed(app: App) -> None:
             vip=patient.vip,
         )
         directory.record_consent(
-            patient.id, ContactChannel.SMS, ContactPurpose.APPOINTMENT_REMINDER, granted=True, source="registration form"
+            patient.id,
+            ContactChannel.SMS,
+            ContactPurpose.APPOINTMENT_REMINDER,
+            granted=True,
+            source="registration form",
         )
         if patient.recall_consent:
             directory.record_consent(
-                patient.id, ContactChannel.SMS, ContactPurpose.RECALL, granted=True, source="registration form"
+                patient.id,
+                ContactChannel.SMS,
+                ContactPurpose.RECALL,
+                granted=True,
+                source="registration form",
             )

@@ -37,7 +37,8 @@ def run_demo(database_url: str, *, days: int, start: _dt.date, console: Console)
 
 def _report(app: App, start: _dt.date, days: int, console: Console) -> None:
     end = start + _dt.timedelta(days=days)
-    console.rule(f"[bold]clinicore demo[/] - {start.isoformat()} to {(end - _dt.timedelta(days=1)).isoformat()}")
+    last = end - _dt.timedelta(days=1)
+    console.rule(f"[bold]clinicore demo[/] - {start.isoformat()} to {last.isoformat()}")
     with app.uow_factory() as uow:
         sites = uow.sites.list_all()
         practitioners = uow.practitioners.list_all()
@@ -68,7 +69,14 @@ def _sites_table(sites: list[Site], start: _dt.date, end: _dt.date) -> Table:
         pack = jurisdictions.get(site.jurisdiction)
         holidays = pack.public_holidays(start, end - _dt.timedelta(days=1), site.subdivision)
         listed = "; ".join(f"{day:%a %d %b} {name}" for day, name in holidays.items()) or "none"
-        table.add_row(site.id, site.name, site.timezone, f"{pack.name} {site.subdivision or ''}".strip(), site.currency, listed)
+        table.add_row(
+            site.id,
+            site.name,
+            site.timezone,
+            f"{pack.name} {site.subdivision or ''}".strip(),
+            site.currency,
+            listed,
+        )
     return table
 
 
@@ -102,7 +110,7 @@ def _dst_day(site: Site, start: _dt.date, end: _dt.date) -> str:
     eve = day.subtract(days=1)
     night = TimeRange(pendulum.datetime(eve.year, eve.month, eve.day, 22, tz=zone), day.at(6))
     return (
-        f"[bold]{site.id}[/]: clocks change on {day:%a %d %b} at {switches[0].in_timezone(zone):%H:%M} local; "
+        f"[bold]{site.id}[/]: clocks change on {day:%a %d %b} at {day:%H:%M} local; "
         f"surgery 08:00-16:00 lasts {surgery.duration}, the night shift 22:00-06:00 before it "
         f"lasts {night.duration}."
     )

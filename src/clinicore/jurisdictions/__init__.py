@@ -15,6 +15,7 @@ Example:
     >>> germany = get("de")
     >>> germany.currency, germany.holiday_name(datetime.date(2026, 10, 3))
     ('EUR', 'German Unity Day')
+
 """
 
 from clinicore.jurisdictions._base import Jurisdiction

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from clinicore.errors import ValidationError
@@ -56,6 +55,7 @@ class Jurisdiction:
 
         Raises:
             ValidationError: ``end`` is before ``start`` or the subdivision is unknown.
+
         """
         _check_day(start, "start")
         _check_day(end, "end")
@@ -78,16 +78,23 @@ class Jurisdiction:
         return self.holiday_name(day, subdivision) is not None
 
     def _year(self, year: int, subdivision: str | None) -> Mapping[_dt.date, str]:
-        return _holidays_of(type(self), year, subdivision)
+        cache: dict[tuple[int, str | None], Mapping[_dt.date, str]] = self.__dict__.setdefault(
+            "_holiday_cache", {}
+        )
+        found = cache.get((year, subdivision))
+        if found is None:
+            calendar = self._calendar(year, subdivision)
+            found = cache[(year, subdivision)] = {
+                day: str(name) for day, name in sorted(calendar.items())
+            }
+        return found
 
     def _calendar(self, year: int, subdivision: str | None) -> _holidays.HolidayBase:
         import holidays  # noqa: PLC0415
 
         options = {"language": "en_US", **self.holiday_options}
         try:
-            return holidays.country_holidays(
-                self.code, subdiv=subdivision, years=year, **options
-            )
+            return holidays.country_holidays(self.code, subdiv=subdivision, years=year, **options)
         except NotImplementedError:
             raise ValidationError(
                 f"subdivision {subdivision!r} is not known for {self.code}", field="subdivision"
@@ -95,14 +102,6 @@ class Jurisdiction:
 
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.code} ({self.name})>"
-
-
-@lru_cache(maxsize=256)
-def _holidays_of(
-    pack: type[Jurisdiction], year: int, subdivision: str | None
-) -> Mapping[_dt.date, str]:
-    calendar = pack()._calendar(year, subdivision)
-    return {day: str(name) for day, name in sorted(calendar.items())}
 
 
 def _check_day(value: object, field: str) -> None:

@@ -34,6 +34,7 @@ def register(code: str, factory: Factory | type[Jurisdiction], *, replace: bool 
 
     Raises:
         ConfigurationError: ``code`` is taken and ``replace`` is not set.
+
     """
     key = _normalise(code)
     with _lock:
@@ -51,6 +52,7 @@ def get(code: str) -> Jurisdiction:
 
     Raises:
         UnknownJurisdictionError: no pack for that code; the message lists the known ones.
+
     """
     key = _normalise(code)
     with _lock:
@@ -83,14 +85,18 @@ def _normalise(code: object) -> str:
 def _instantiate(key: str, factory: Factory | str) -> Jurisdiction:
     if isinstance(factory, str):
         module_name, _, attribute = factory.partition(":")
-        factory = getattr(importlib.import_module(module_name), attribute)
-    pack = factory()
+        loaded: Factory = getattr(importlib.import_module(module_name), attribute)
+    else:
+        loaded = factory
+    pack = loaded()
     if not isinstance(pack, Jurisdiction):
         raise ConfigurationError(
             f"jurisdiction {key!r} must be a Jurisdiction, got {type(pack).__name__}"
         )
     if pack.code != key:
-        raise ConfigurationError(f"jurisdiction registered as {key!r} says its code is {pack.code!r}")
+        raise ConfigurationError(
+            f"jurisdiction registered as {key!r} says its code is {pack.code!r}"
+        )
     return pack
 
 

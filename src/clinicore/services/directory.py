@@ -30,6 +30,7 @@ class DirectoryService:
         uow_factory: opens units of work.
         clock: tells when consent was recorded.
         ids: makes ids for new aggregates when the caller gives none.
+
     """
 
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdSource) -> None:
@@ -53,6 +54,7 @@ class DirectoryService:
             UnknownJurisdictionError: no pack for ``jurisdiction``.
             ValidationError: an invalid field or a subdivision the country does not have.
             ConflictError: ``site_id`` is taken.
+
         """
         pack = jurisdictions.get(jurisdiction)
         if subdivision is not None and subdivision.upper() not in pack.subdivisions:
@@ -87,6 +89,7 @@ class DirectoryService:
             NotFoundError: one of ``site_ids`` does not exist.
             ValidationError: an invalid field.
             ConflictError: ``practitioner_id`` is taken.
+
         """
         practitioner = Practitioner(
             id=PractitionerId(practitioner_id or self._ids.new_id()),
@@ -121,6 +124,7 @@ class DirectoryService:
         Raises:
             InvalidPhoneNumberError, InvalidEmailError, ValidationError: invalid input.
             ConflictError: ``patient_id`` is taken.
+
         """
         patient = Patient(
             id=PatientId(patient_id or self._ids.new_id()),
@@ -152,6 +156,7 @@ class DirectoryService:
         Raises:
             NotFoundError: no such patient.
             ValidationError: an unknown channel or purpose.
+
         """
         now = self._clock.now()
         with self._uow_factory() as uow:
@@ -169,6 +174,7 @@ class DirectoryService:
         Raises:
             NotFoundError: no such patient.
             ValidationError: an unknown purpose.
+
         """
         now = self._clock.now()
         with self._uow_factory() as uow:
@@ -177,4 +183,3 @@ class DirectoryService:
             stored = uow.patients.update(attrs.evolve(patient, consents=consents))
             uow.commit()
         return stored
-

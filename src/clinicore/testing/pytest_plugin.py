@@ -1,4 +1,6 @@
-"""pytest fixtures for code built on clinicore. Opt in from your ``conftest.py``::
+"""pytest fixtures for code built on clinicore.
+
+Opt in from your ``conftest.py``::
 
     pytest_plugins = ["clinicore.testing.pytest_plugin"]
 
@@ -21,10 +23,6 @@ from pathlib import Path
 import pendulum
 import pytest
 
-# Show the compared values when a contract check fails in a host's test run.
-pytest.register_assert_rewrite("clinicore.testing.contracts")
-
-
 from clinicore.adapters.memory import MemoryStore, MemoryUnitOfWork
 from clinicore.adapters.notifiers import RecordingNotifier
 from clinicore.clock import FixedClock
@@ -38,6 +36,12 @@ __all__ = [
     "sequential_ids",
     "sqlite_uow_factory",
 ]
+
+# Show the compared values when a contract check fails in a host's test run.
+pytest.register_assert_rewrite("clinicore.testing.contracts")
+
+# Show the compared values when a contract check fails in a host's test run.
+pytest.register_assert_rewrite("clinicore.testing.contracts")
 
 FIXED_INSTANT = pendulum.datetime(2026, 10, 24, 12, tz="Europe/Berlin")
 """Where ``fixed_clock`` starts: the day before the autumn DST switch in Europe."""

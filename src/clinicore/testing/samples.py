@@ -6,6 +6,7 @@ collide. The names are obviously fictitious.
 Example:
     >>> a_site(id="oslo", jurisdiction="NO").currency
     'NOK'
+
 """
 
 from __future__ import annotations

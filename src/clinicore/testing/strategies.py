@@ -14,10 +14,12 @@ Example:
     from hypothesis import given
     from clinicore.testing import strategies as cst
 
+
     @given(cst.money(currencies=["EUR"]), cst.weights())
     def test_shares_add_up(total, weights):
         assert sum_money(allocate(total, weights), "EUR") == total
     ```
+
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 from functools import cache
 from typing import Any
 
@@ -126,7 +127,9 @@ def weights(*, min_size: int = 1, max_size: int = 12) -> st.SearchStrategy[list[
 
 
 @cache
-def dst_transitions(zone: str, first_year: int = _MIN_YEAR, last_year: int = _MAX_YEAR) -> tuple[int, ...]:
+def dst_transitions(
+    zone: str, first_year: int = _MIN_YEAR, last_year: int = _MAX_YEAR
+) -> tuple[int, ...]:
     """UTC timestamps (seconds) at which ``zone`` changes its offset, between the years given."""
     start = pendulum.datetime(first_year, 1, 1)
     end = pendulum.datetime(last_year + 1, 1, 1)
@@ -144,7 +147,8 @@ def aware_datetimes(
     """Aware instants in one of ``zones``, half of them within 3 h of a DST switch."""
     zone = draw(st.sampled_from(list(zones)))
     transitions = dst_transitions(zone, min_year, max_year)
-    if transitions and draw(st.booleans()):
+    near_a_switch = draw(st.booleans())
+    if transitions and near_a_switch:
         timestamp = draw(st.sampled_from(transitions)) + 60 * draw(st.integers(-180, 180))
     else:
         low = int(_dt.datetime(min_year, 1, 1, tzinfo=_dt.UTC).timestamp())
@@ -186,7 +190,12 @@ def person_names() -> st.SearchStrategy[str]:
     )
 
 
-_MOBILE_EXAMPLES = {"DE": "+4915123456789", "NO": "+4741234567", "HU": "+36201234567", "ID": "+6281234567890"}
+_MOBILE_EXAMPLES = {
+    "DE": "+4915123456789",
+    "NO": "+4741234567",
+    "HU": "+36201234567",
+    "ID": "+6281234567890",
+}
 
 
 @st.composite
@@ -222,7 +231,9 @@ def consents() -> st.SearchStrategy[ContactConsents]:
 
 def coverages() -> st.SearchStrategy[Coverage]:
     """Private or statutory coverage (statutory always with an insurer)."""
-    private = st.builds(Coverage, kind=st.just(CoverageKind.PRIVATE), insurer_id=st.none() | ids("ins"))
+    private = st.builds(
+        Coverage, kind=st.just(CoverageKind.PRIVATE), insurer_id=st.none() | ids("ins")
+    )
     statutory = st.builds(
         Coverage,
         kind=st.just(CoverageKind.STATUTORY),
@@ -282,7 +293,9 @@ def practitioners(site_ids: Sequence[str] | None = None) -> st.SearchStrategy[Pr
 
 def actors() -> st.SearchStrategy[Actor]:
     """Actors with up to three of the usual roles."""
-    roles = st.sets(st.sampled_from(["dentist", "doctor", "front_desk", "manager", "hygienist"]), max_size=3)
+    roles = st.sets(
+        st.sampled_from(["dentist", "doctor", "front_desk", "manager", "hygienist"]), max_size=3
+    )
     return st.builds(Actor, id=ids("user"), roles=roles.map(frozenset))
 
 

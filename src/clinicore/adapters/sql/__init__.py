@@ -8,6 +8,7 @@ Example:
     >>> with uow_factory() as uow:
     ...     uow.patients.count()
     0
+
 """
 
 from clinicore.adapters.sql.engine import create_engine, is_sqlite

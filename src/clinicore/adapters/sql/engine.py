@@ -38,6 +38,7 @@ def create_engine(url: str | sa.URL, *, schema: str | None = None, echo: bool = 
 
     Raises:
         ConfigurationError: the URL cannot be parsed or names an unsupported database.
+
     """
     try:
         parsed = sa.make_url(url)

@@ -12,7 +12,7 @@ unit of work usable.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -161,11 +161,10 @@ class SqlPatientRepository(SqlRepository[Patient]):
         }
 
     def _from_rows(self, rows: Sequence[sa.Row[Any]]) -> list[Patient]:
-        return [self._from_row(row._mapping) for row in rows]
+        return [self._from_row(dict(row._mapping)) for row in rows]
 
     @staticmethod
-    def _from_row(row: Mapping[str, Any]) -> Patient:
-        data = dict(row)
+    def _from_row(data: dict[str, Any]) -> Patient:
         data["coverage"] = {
             "kind": data.pop("coverage_kind"),
             "insurer_id": data.pop("coverage_insurer_id"),
@@ -183,7 +182,9 @@ class SqlPatientRepository(SqlRepository[Patient]):
     def count(self) -> int:
         """How many patients are stored."""
         return int(
-            self._connection.execute(sa.select(sa.func.count()).select_from(self.table)).scalar_one()
+            self._connection.execute(
+                sa.select(sa.func.count()).select_from(self.table)
+            ).scalar_one()
         )
 
 
@@ -204,7 +205,10 @@ class SqlPractitionerRepository(SqlRepository[Practitioner]):
         self._connection.execute(link.delete().where(link.c.practitioner_id == aggregate.id))
         self._connection.execute(
             link.insert(),
-            [{"practitioner_id": aggregate.id, "site_id": site} for site in sorted(aggregate.site_ids)],
+            [
+                {"practitioner_id": aggregate.id, "site_id": site}
+                for site in sorted(aggregate.site_ids)
+            ],
         )
 
     def _from_rows(self, rows: Sequence[sa.Row[Any]]) -> list[Practitioner]:

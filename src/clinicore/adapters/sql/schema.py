@@ -37,6 +37,7 @@ def create_schema(engine: sa.Engine) -> None:
 
     Raises:
         SchemaVersionError: the database holds another schema version.
+
     """
     with engine.begin() as connection:
         found = stored_version(connection)
@@ -54,6 +55,7 @@ def check_schema(engine: sa.Engine) -> None:
 
     Raises:
         SchemaVersionError: no clinicore schema, or another version.
+
     """
     with engine.connect() as connection:
         found = stored_version(connection)

@@ -35,6 +35,7 @@ class SqlUnitOfWork:
 
     Args:
         engine: from [`create_engine`][clinicore.adapters.sql.engine.create_engine].
+
     """
 
     sites: SqlSiteRepository
@@ -134,6 +135,7 @@ class SqlUnitOfWorkFactory:
 
     Raises:
         SchemaVersionError: ``check`` is set and the database holds another schema version.
+
     """
 
     def __init__(self, engine: sa.Engine, *, check: bool = True) -> None:
@@ -142,4 +144,5 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
 
     def __call__(self) -> SqlUnitOfWork:
+        """Open a new unit of work (enter it with ``with``)."""
         return SqlUnitOfWork(self.engine)

@@ -11,17 +11,21 @@ Example:
     import pytest
     from clinicore.testing.contracts import PatientRepositoryContract, UnitOfWorkContract
 
+
     class MyStore:
         @pytest.fixture
         def uow_factory(self):
             return MyUnitOfWorkFactory(...)
 
+
     class TestMyUnitOfWork(MyStore, UnitOfWorkContract):
         pass
+
 
     class TestMyPatients(MyStore, PatientRepositoryContract):
         pass
     ```
+
 """
 
 from clinicore.testing.contracts.authorization import AuthorizationPolicyContract

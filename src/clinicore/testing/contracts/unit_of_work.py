@@ -22,6 +22,7 @@ class UnitOfWorkContract:
 
     Attributes:
         concurrent_writers: how many threads race in the concurrency check.
+
     """
 
     concurrent_writers = 4
@@ -30,7 +31,9 @@ class UnitOfWorkContract:
     def uow_factory(self) -> UnitOfWorkFactory:
         raise NotImplementedError("the contract needs a 'uow_factory' fixture")
 
-    def test_commit_makes_changes_visible_to_later_units(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_commit_makes_changes_visible_to_later_units(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         site = a_site()
         with uow_factory() as uow:
             uow.sites.add(site)
@@ -38,7 +41,9 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert uow.sites.get(site.id).name == site.name
 
-    def test_leaving_without_commit_discards_everything(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_leaving_without_commit_discards_everything(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         site, patient = a_site(), a_patient()
         with uow_factory() as uow:
             uow.sites.add(site)
@@ -47,7 +52,9 @@ class UnitOfWorkContract:
             assert uow.sites.find(site.id) is None
             assert uow.patients.find(patient.id) is None
 
-    def test_rollback_discards_and_the_unit_stays_usable(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_rollback_discards_and_the_unit_stays_usable(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         discarded, kept = a_site(), a_site()
         with uow_factory() as uow:
             uow.sites.add(discarded)
@@ -58,7 +65,9 @@ class UnitOfWorkContract:
             assert uow.sites.find(discarded.id) is None
             assert uow.sites.find(kept.id) is not None
 
-    def test_an_exception_in_the_block_discards_everything(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_an_exception_in_the_block_discards_everything(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         site = a_site()
         with pytest.raises(NotFoundError), uow_factory() as uow:
             uow.sites.add(site)
@@ -81,7 +90,9 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert uow.sites.find(new.id) is not None
 
-    def test_stale_copy_from_an_earlier_unit_is_refused(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_stale_copy_from_an_earlier_unit_is_refused(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         with uow_factory() as uow:
             original = uow.sites.add(a_site())
             uow.commit()
@@ -116,7 +127,9 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert uow.sites.get(original.id) == winners[0]
 
-    def test_using_a_unit_outside_its_block_is_an_error(self, uow_factory: UnitOfWorkFactory) -> None:
+    def test_using_a_unit_outside_its_block_is_an_error(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
         uow = uow_factory()
         with pytest.raises(ClinicoreError):
             uow.commit()
