@@ -39,6 +39,14 @@ __all__ = ["TimeRange", "TimeRangeSet"]
 _Span = tuple[pendulum.DateTime, pendulum.DateTime]
 
 
+def _start_in_utc(value: object) -> pendulum.DateTime:
+    return to_utc(value, field="start")
+
+
+def _end_in_utc(value: object) -> pendulum.DateTime:
+    return to_utc(value, field="end")
+
+
 @attrs.frozen(order=True)
 class TimeRange:
     """The half-open range ``[start, end)`` between two aware instants, stored in UTC.
@@ -53,19 +61,16 @@ class TimeRange:
 
     """
 
-    start: pendulum.DateTime
-    end: pendulum.DateTime
+    start: pendulum.DateTime = attrs.field(converter=_start_in_utc)
+    end: pendulum.DateTime = attrs.field(converter=_end_in_utc)
 
     def __attrs_post_init__(self) -> None:
-        start = to_utc(self.start, field="start")
-        end = to_utc(self.end, field="end")
-        if not start < end:
+        if not self.start < self.end:
             raise ValidationError(
-                f"time range ends at {end.isoformat()}, not after its start {start.isoformat()}",
+                f"time range ends at {self.end.isoformat()}, "
+                f"not after its start {self.start.isoformat()}",
                 field="end",
             )
-        object.__setattr__(self, "start", start)
-        object.__setattr__(self, "end", end)
 
     @classmethod
     def _trusted(cls, start: pendulum.DateTime, end: pendulum.DateTime) -> TimeRange:

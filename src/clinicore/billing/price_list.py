@@ -13,8 +13,8 @@ Example:
     ...     "clinic-2026",
     ...     "NOK",
     ...     io.StringIO(
-    ...         "code,description,price,valid_from,valid_to\\n"
-    ...         "CLEAN,Dental cleaning,890.00,2026-01-01,\\n"
+    ...         "code,description,price,valid_from,valid_to\n"
+    ...         "CLEAN,Dental cleaning,890.00,2026-01-01,\n"
     ...     ),
     ... )
     >>> prices.quote(FeeQuery("CLEAN", datetime.date(2026, 3, 2), quantity=2)).amount

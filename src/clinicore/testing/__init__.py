@@ -10,3 +10,5 @@
 
 Needs the ``testing`` extra (Hypothesis, pytest).
 """
+
+__all__: list[str] = []

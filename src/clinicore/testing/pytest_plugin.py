@@ -17,6 +17,7 @@ Fixtures:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,11 +38,15 @@ __all__ = [
     "sqlite_uow_factory",
 ]
 
-# Show the compared values when a contract check fails in a host's test run.
-pytest.register_assert_rewrite("clinicore.testing.contracts")
+# Show the compared values when a contract check fails in a host's test run. Only possible
+# before the contracts are imported; registering later would just warn.
+if "clinicore.testing.contracts" not in sys.modules:
+    pytest.register_assert_rewrite("clinicore.testing.contracts")
 
-# Show the compared values when a contract check fails in a host's test run.
-pytest.register_assert_rewrite("clinicore.testing.contracts")
+# Show the compared values when a contract check fails in a host's test run. Only possible
+# before the contracts are imported; registering later would just warn.
+if "clinicore.testing.contracts" not in sys.modules:
+    pytest.register_assert_rewrite("clinicore.testing.contracts")
 
 FIXED_INSTANT = pendulum.datetime(2026, 10, 24, 12, tz="Europe/Berlin")
 """Where ``fixed_clock`` starts: the day before the autumn DST switch in Europe."""
