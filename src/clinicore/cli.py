@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +16,9 @@ from rich.table import Table
 
 import clinicore
 from clinicore.errors import ClinicoreError
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 __all__ = ["app", "main"]
 
@@ -66,27 +70,29 @@ def demo(
 @schema_app.command("create")
 def schema_create(db: DbOption) -> None:
     """Create clinicore's tables (if missing) and record the schema version."""
-    from clinicore.adapters.sql import SCHEMA_VERSION, create_engine, create_schema  # noqa: PLC0415
+    from clinicore.adapters import sql  # noqa: PLC0415 - keep --help fast
 
-    engine = create_engine(db)
-    try:
-        create_schema(engine)
-    finally:
-        engine.dispose()
-    _out.print(f"schema version {SCHEMA_VERSION} ready")
+    _on_database(db, sql.create_schema)
+    _out.print(f"schema version {sql.SCHEMA_VERSION} ready")
 
 
 @schema_app.command("check")
 def schema_check(db: DbOption) -> None:
     """Check that the database holds the schema version this clinicore needs."""
-    from clinicore.adapters.sql import SCHEMA_VERSION, check_schema, create_engine  # noqa: PLC0415
+    from clinicore.adapters import sql  # noqa: PLC0415
 
-    engine = create_engine(db)
+    _on_database(db, sql.check_schema)
+    _out.print(f"schema version {sql.SCHEMA_VERSION}: ok")
+
+
+def _on_database(url: str, action: Callable[[sa.Engine], None]) -> None:
+    from clinicore.adapters.sql import create_engine  # noqa: PLC0415
+
+    engine = create_engine(url)
     try:
-        check_schema(engine)
+        action(engine)
     finally:
         engine.dispose()
-    _out.print(f"schema version {SCHEMA_VERSION}: ok")
 
 
 @app.command("jurisdictions")

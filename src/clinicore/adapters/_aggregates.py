@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
-from clinicore.errors import ValidationError
+from clinicore.errors import NotFoundError, ValidationError
 
 T = TypeVar("T")
 
@@ -42,3 +42,20 @@ def check_limit(limit: object) -> int:
     if type(limit) is not int or limit < 1:
         raise ValidationError(f"limit {limit!r} must be a whole number >= 1", field="limit")
     return limit
+
+
+class LookupByFind(Generic[T]):
+    """``get`` in terms of ``find``: the same for every repository adapter."""
+
+    kind: ClassVar[str] = "aggregate"
+
+    def find(self, key: str) -> T | None:
+        """The aggregate or ``None``; each adapter implements it."""
+        raise NotImplementedError
+
+    def get(self, key: str) -> T:
+        """The aggregate or `NotFoundError`."""
+        found = self.find(key)
+        if found is None:
+            raise NotFoundError(self.kind, key)
+        return found

@@ -35,11 +35,17 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import attrs
 
-from clinicore.adapters._aggregates import check_limit, identity, require_new, with_version
+from clinicore.adapters._aggregates import (
+    LookupByFind,
+    check_limit,
+    identity,
+    require_new,
+    with_version,
+)
 from clinicore.errors import ClinicoreError, ConflictError, NotFoundError, StaleVersionError
 from clinicore.ids import PatientId, SiteId
 from clinicore.patients import Patient
@@ -102,10 +108,8 @@ class _Transaction:
         self.writes[(kind, key)] = _Staged(expected, aggregate)
 
 
-class MemoryRepository(Generic[T]):
+class MemoryRepository(LookupByFind[T]):
     """The shared add/get/find/update logic for one aggregate kind."""
-
-    kind: str = "aggregate"
 
     def __init__(self, store: MemoryStore, transaction: Callable[[], _Transaction]) -> None:
         self._store = store
@@ -124,13 +128,6 @@ class MemoryRepository(Generic[T]):
         stored = with_version(aggregate, 1)
         self._transaction().stage(self.kind, key, 0, stored)
         return stored
-
-    def get(self, key: str) -> T:
-        """The aggregate or `NotFoundError`."""
-        found = self.find(key)
-        if found is None:
-            raise NotFoundError(self.kind, key)
-        return found
 
     def find(self, key: str) -> T | None:
         """The aggregate or ``None``."""

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
+import pendulum
 
 from clinicore import jurisdictions
 from clinicore.clock import Clock
-from clinicore.contact import ContactChannel, ContactPurpose, EmailAddress, PhoneNumber
+from clinicore.contact import (
+    ContactChannel,
+    ContactConsents,
+    ContactPurpose,
+    EmailAddress,
+    PhoneNumber,
+)
 from clinicore.errors import ValidationError
 from clinicore.ids import IdSource, PatientId, PractitionerId, SiteId
 from clinicore.patients import Coverage, Patient
@@ -158,13 +165,10 @@ class DirectoryService:
             ValidationError: an unknown channel or purpose.
 
         """
-        now = self._clock.now()
-        with self._uow_factory() as uow:
-            patient = uow.patients.get(PatientId(patient_id))
-            consents = patient.consents.record(channel, purpose, granted, now, source)
-            stored = uow.patients.update(attrs.evolve(patient, consents=consents))
-            uow.commit()
-        return stored
+        return self._change_consents(
+            patient_id,
+            lambda consents, now: consents.record(channel, purpose, granted, now, source),
+        )
 
     def withdraw_consent(
         self, patient_id: str, purpose: ContactPurpose | str, *, source: str | None = None
@@ -176,10 +180,19 @@ class DirectoryService:
             ValidationError: an unknown purpose.
 
         """
+        return self._change_consents(
+            patient_id, lambda consents, now: consents.withdraw(purpose, now, source)
+        )
+
+    def _change_consents(
+        self,
+        patient_id: str,
+        change: Callable[[ContactConsents, pendulum.DateTime], ContactConsents],
+    ) -> Patient:
         now = self._clock.now()
         with self._uow_factory() as uow:
             patient = uow.patients.get(PatientId(patient_id))
-            consents = patient.consents.withdraw(purpose, now, source)
+            consents = change(patient.consents, now)
             stored = uow.patients.update(attrs.evolve(patient, consents=consents))
             uow.commit()
         return stored

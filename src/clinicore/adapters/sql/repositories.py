@@ -13,11 +13,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 
-from clinicore.adapters._aggregates import check_limit, identity, require_new, with_version
+from clinicore.adapters._aggregates import (
+    LookupByFind,
+    check_limit,
+    identity,
+    require_new,
+    with_version,
+)
 from clinicore.adapters.sql import tables
 from clinicore.codec import converter
 from clinicore.errors import ConflictError, NotFoundError, StaleVersionError
@@ -37,14 +43,13 @@ __all__ = [
 T = TypeVar("T")
 
 
-class SqlRepository(Generic[T]):
+class SqlRepository(LookupByFind[T]):
     """Shared add/get/find/update for an aggregate stored in one main table.
 
     Subclasses set ``kind`` and ``table`` and implement ``_to_row`` / ``_from_rows``;
     aggregates with child rows also override ``_write_children``.
     """
 
-    kind: ClassVar[str] = "aggregate"
     table: ClassVar[sa.Table]
 
     def __init__(self, connection: sa.Connection) -> None:
@@ -75,13 +80,6 @@ class SqlRepository(Generic[T]):
                 raise ConflictError(f"{self.kind} {key!r} already exists") from None
             raise
         return stored
-
-    def get(self, key: str) -> T:
-        """The aggregate or `NotFoundError`."""
-        found = self.find(key)
-        if found is None:
-            raise NotFoundError(self.kind, key)
-        return found
 
     def find(self, key: str) -> T | None:
         """The aggregate or ``None``."""
