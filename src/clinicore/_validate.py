@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -101,3 +101,21 @@ def strict_bool(instance: Any, attribute: attrs.Attribute[Any], value: object) -
         raise ValidationError(
             f"{attribute.name} must be True or False, got {value!r}", field=attribute.name
         )
+
+
+def string_set(value: object, field: str, *, label: str | None = None) -> frozenset[str]:
+    """A collection of non-empty strings as a frozenset; a bare string is refused.
+
+    (``frozenset("dentist")`` would silently become the letters d, e, n, t, i, s.)
+    ``label`` names the value in the message when the field name alone is too vague.
+    """
+    name = label or field
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"{name} must be a collection of strings, got {type(value).__name__}", field=field
+        )
+    items = frozenset(value)
+    for item in items:
+        if not isinstance(item, str) or not item:
+            raise ValidationError(f"{name} holds {item!r}, not a non-empty string", field=field)
+    return items

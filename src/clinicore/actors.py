@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import attrs
 
-from clinicore._validate import valid_id
+from clinicore._validate import string_set, valid_id
 
 __all__ = ["Actor"]
+
+
+def _roles(value: object) -> frozenset[str]:
+    return string_set(value, "roles")
 
 
 @attrs.frozen
@@ -26,7 +30,7 @@ class Actor:
     """
 
     id: str = attrs.field(validator=valid_id)
-    roles: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    roles: frozenset[str] = attrs.field(default=frozenset(), converter=_roles)
 
     def has_role(self, role: str) -> bool:
         """Whether the actor holds ``role``."""

@@ -121,12 +121,13 @@ def bootstrap(
     settings = config or Config()
     the_clock = clock or SystemClock()
     the_ids = ids or UuidIdSource()
+    the_notifier = notifier or _notifier(settings.notifier)  # checked before any I/O
     uow_factory, engine = _unit_of_work_factory(settings)
     return App(
         uow_factory=uow_factory,
         clock=the_clock,
         ids=the_ids,
-        notifier=notifier or _notifier(settings.notifier),
+        notifier=the_notifier,
         authorization=authorization or _allow_all(),
         directory=DirectoryService(uow_factory, the_clock, the_ids),
         engine=engine,
@@ -150,9 +151,13 @@ def _unit_of_work_factory(config: Config) -> tuple[UnitOfWorkFactory, Any]:
             "a database URL needs the SQL extra: pip install 'clinicore[sql]'"
         ) from None
     engine = sql.create_engine(config.database_url, schema=config.database_schema)
-    if config.create_schema:
-        sql.create_schema(engine)
-    return sql.SqlUnitOfWorkFactory(engine), engine
+    try:
+        if config.create_schema:
+            sql.create_schema(engine)
+        return sql.SqlUnitOfWorkFactory(engine), engine
+    except BaseException:
+        engine.dispose()
+        raise
 
 
 def _notifier(spec: str) -> Notifier:

@@ -32,7 +32,8 @@ schema_app = typer.Typer(help="Create or check clinicore's database schema.", no
 app.add_typer(schema_app, name="schema")
 
 _out = Console(highlight=False)
-_err = Console(stderr=True, highlight=False)
+# soft_wrap: an error stays one line however narrow the terminal is.
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[str, typer.Option("--db", help="SQLAlchemy database URL.")]
 

@@ -21,11 +21,13 @@ Example:
 from __future__ import annotations
 
 import datetime as _dt
+import typing
 from decimal import Decimal
 from typing import Any
 
 import cattrs
 import pendulum
+import pendulum.parsing.exceptions
 from moneyed import Money
 
 from clinicore.contact import EmailAddress, PhoneNumber
@@ -38,13 +40,15 @@ __all__ = ["converter", "make_converter"]
 
 def make_converter() -> cattrs.Converter:
     """A new converter with clinicore's hooks; extend it for your own types."""
-    conv = cattrs.Converter()
+    # Without detailed validation cattrs lets each class's own clinicore error through,
+    # instead of wrapping it in an exception group no caller expects.
+    conv = cattrs.Converter(detailed_validation=False)
     conv.register_unstructure_hook(pendulum.DateTime, lambda value: to_utc(value).isoformat())
     conv.register_structure_hook(pendulum.DateTime, _structure_instant)
     conv.register_unstructure_hook(_dt.date, lambda value: value.isoformat())
     conv.register_structure_hook(_dt.date, _structure_date)
     conv.register_unstructure_hook(Decimal, str)
-    conv.register_structure_hook(Decimal, lambda value, _: Decimal(str(value)))
+    conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook(
         Money, lambda value: {"amount": str(value.amount), "currency": value.currency.code}
     )
@@ -53,16 +57,24 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(PhoneNumber, lambda value, _: PhoneNumber(value))
     conv.register_unstructure_hook(EmailAddress, lambda value: value.address)
     conv.register_structure_hook(EmailAddress, lambda value, _: EmailAddress(value))
-    conv.register_unstructure_hook(
-        frozenset, lambda value: sorted(conv.unstructure(v) for v in value)
+    conv.register_unstructure_hook_func(
+        _is_frozenset,
+        lambda value: sorted(conv.unstructure(item) for item in value),
     )
     return conv
+
+
+def _is_frozenset(type_: Any) -> bool:
+    return type_ is frozenset or typing.get_origin(type_) is frozenset
 
 
 def _structure_instant(value: Any, _: object) -> pendulum.DateTime:
     if isinstance(value, _dt.datetime):
         return to_utc(value)
-    parsed = pendulum.parse(str(value), tz=None)  # no offset means naive: refused below
+    try:
+        parsed = pendulum.parse(str(value), tz=None)  # no offset means naive: refused below
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        parsed = None
     if not isinstance(parsed, pendulum.DateTime):
         raise ValidationError(f"{value!r} is not an ISO 8601 instant", field="instant")
     return to_utc(parsed)
@@ -77,9 +89,21 @@ def _structure_date(value: Any, _: object) -> _dt.date:
         raise ValidationError(f"{value!r} is not an ISO 8601 date", field="date") from None
 
 
+def _structure_decimal(value: Any, _: object) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError(f"{value!r} is not a decimal number", field="decimal") from None
+    if not number.is_finite():
+        raise ValidationError(f"{value!r} is not a finite decimal number", field="decimal")
+    return number
+
+
 def _structure_money(value: Any, _: object) -> Money:
     if isinstance(value, Money):
         return value
+    if not isinstance(value, dict) or not {"amount", "currency"} <= value.keys():
+        raise ValidationError(f"money needs 'amount' and 'currency', got {value!r}", field="money")
     return money(str(value["amount"]), str(value["currency"]))
 
 

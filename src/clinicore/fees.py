@@ -22,7 +22,7 @@ from decimal import Decimal
 import attrs
 from moneyed import Money
 
-from clinicore._validate import instance_of, non_empty_text, strict_bool, to_enum
+from clinicore._validate import instance_of, non_empty_text, strict_bool, string_set, to_enum
 from clinicore.errors import ValidationError
 from clinicore.money import check_currency, sum_money
 from clinicore.patients import CoverageKind
@@ -57,6 +57,10 @@ def _coverage_kind(value: object) -> CoverageKind:
     return to_enum(CoverageKind, value, "coverage")
 
 
+def _exemptions(value: object) -> frozenset[str]:
+    return string_set(value, "exemptions")
+
+
 @attrs.frozen
 class PricingSubject:
     """What a fee schedule may know about the patient: age and coverage, not identity.
@@ -73,7 +77,7 @@ class PricingSubject:
         default=CoverageKind.PRIVATE,
         converter=_coverage_kind,
     )
-    exemptions: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    exemptions: frozenset[str] = attrs.field(default=frozenset(), converter=_exemptions)
 
 
 @attrs.frozen

@@ -1,7 +1,7 @@
 """Reference authorisation policies: allow everything, or grant actions to roles.
 
 Example:
-    >>> from clinicore.actors import Actor
+from clinicore.actors import Actor
     >>> policy = RoleBasedPolicy({"dentist": {"dental.plan.*"}, "front_desk": {"scheduling.book"}})
     >>> policy.is_allowed(Actor("u-1", frozenset({"dentist"})), "dental.plan.remove_item")
     True
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from clinicore._validate import string_set
 from clinicore.actors import Actor
 from clinicore.errors import ValidationError
 
@@ -39,9 +40,9 @@ class RoleBasedPolicy:
     def __init__(self, grants: Mapping[str, Iterable[str]]) -> None:
         self._grants: dict[str, frozenset[str]] = {}
         for role, actions in grants.items():
-            patterns = frozenset(actions)
+            patterns = string_set(actions, "grants", label=f"actions of role {role!r}")
             for pattern in patterns:
-                if not pattern or ("*" in pattern and not pattern.endswith(".*")):
+                if "*" in pattern.removesuffix(".*") or pattern == ".*":
                     raise ValidationError(
                         f"action pattern {pattern!r} for role {role!r}: use 'name' or 'prefix.*'",
                         field="grants",

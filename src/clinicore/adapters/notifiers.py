@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 import attrs
 
-from clinicore.errors import DeliveryError
+from clinicore.errors import ConfigurationError, DeliveryError
 from clinicore.messages import DeliveryReceipt, DeliveryStatus, OutboundMessage
 from clinicore.privacy import mask_email, mask_phone
 
@@ -75,10 +76,7 @@ class FileNotifier(_OncePerKey):
         super().__init__()
         self.path = Path(path)
         if self.path.exists():
-            with self.path.open(encoding="utf-8") as lines:
-                self._seen.update(
-                    json.loads(line)["idempotency_key"] for line in lines if line.strip()
-                )
+            self._seen.update(_delivered_keys(self.path))
 
     def _deliver(self, message: OutboundMessage) -> str | None:
         record = attrs.asdict(message)
@@ -90,6 +88,19 @@ class FileNotifier(_OncePerKey):
                 f"cannot write to {self.path}: {error.strerror}", transient=True
             ) from None
         return f"line-{len(self._seen) + 1}"
+
+
+def _delivered_keys(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield str(json.loads(line)["idempotency_key"])
+            except (ValueError, KeyError, TypeError):
+                raise ConfigurationError(
+                    f"outbox file {str(path)!r} line {number} is not a message record"
+                ) from None
 
 
 class RecordingNotifier(_OncePerKey):

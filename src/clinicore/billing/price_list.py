@@ -176,14 +176,27 @@ def _check_no_overlap(code: str, periods: list[PriceEntry]) -> None:
 
 
 def _entry_from_row(row: dict[str, str], currency: str, line: int) -> PriceEntry:
+    def cell(column: str) -> str:
+        return (row.get(column) or "").strip()
+
+    def day(column: str) -> _dt.date:
+        try:
+            return _dt.date.fromisoformat(cell(column))
+        except ValueError:
+            raise ValidationError(
+                f"price list CSV line {line}: {column} {cell(column)!r} is not an ISO date",
+                field=column,
+            ) from None
+
     try:
-        valid_to = row["valid_to"].strip()
         return PriceEntry(
-            code=row["code"].strip(),
-            description=row["description"].strip(),
-            price=money(row["price"].strip(), currency),
-            valid_from=_dt.date.fromisoformat(row["valid_from"].strip()),
-            valid_to=_dt.date.fromisoformat(valid_to) if valid_to else None,
+            code=cell("code"),
+            description=cell("description"),
+            price=money(cell("price"), currency),
+            valid_from=day("valid_from"),
+            valid_to=day("valid_to") if cell("valid_to") else None,
         )
-    except (ValueError, AttributeError) as error:
-        raise ValidationError(f"price list CSV line {line}: {error}", field="csv") from None
+    except ValidationError as error:
+        if str(error).startswith("price list CSV line"):
+            raise
+        raise ValidationError(f"price list CSV line {line}: {error}", field=error.field) from None

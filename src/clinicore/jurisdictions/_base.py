@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -40,7 +41,7 @@ class Jurisdiction:
     holiday_options: ClassVar[Mapping[str, Any]] = {}
 
     # -- public holidays -----------------------------------------------------------------
-    @property
+    @functools.cached_property
     def subdivisions(self) -> frozenset[str]:
         """Codes of the regions with their own holidays (German Länder...)."""
         import holidays  # noqa: PLC0415 - the holidays package is large; load on first use
@@ -78,6 +79,7 @@ class Jurisdiction:
         return self.holiday_name(day, subdivision) is not None
 
     def _year(self, year: int, subdivision: str | None) -> Mapping[_dt.date, str]:
+        subdivision = self._known_subdivision(subdivision)
         cache: dict[tuple[int, str | None], Mapping[_dt.date, str]] = self.__dict__.setdefault(
             "_holiday_cache", {}
         )
@@ -89,16 +91,23 @@ class Jurisdiction:
             }
         return found
 
+    def _known_subdivision(self, subdivision: str | None) -> str | None:
+        """``subdivision`` as the holidays package spells it (``"by"`` → ``"BY"``)."""
+        if subdivision is None:
+            return None
+        known = self.subdivisions
+        for candidate in (subdivision, str(subdivision).upper()):
+            if candidate in known:
+                return candidate
+        raise ValidationError(
+            f"subdivision {subdivision!r} is not known for {self.code}", field="subdivision"
+        )
+
     def _calendar(self, year: int, subdivision: str | None) -> _holidays.HolidayBase:
         import holidays  # noqa: PLC0415
 
         options = {"language": "en_US", **self.holiday_options}
-        try:
-            return holidays.country_holidays(self.code, subdiv=subdivision, years=year, **options)
-        except NotImplementedError:
-            raise ValidationError(
-                f"subdivision {subdivision!r} is not known for {self.code}", field="subdivision"
-            ) from None
+        return holidays.country_holidays(self.code, subdiv=subdivision, years=year, **options)
 
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.code} ({self.name})>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import threading
 from collections.abc import Callable
 from importlib.metadata import entry_points
@@ -22,6 +23,7 @@ _BUILT_IN: dict[str, str] = {
 }
 
 Factory = Callable[[], Jurisdiction]
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 _lock = threading.RLock()
 _factories: dict[str, Factory | str] = dict(_BUILT_IN)
@@ -37,6 +39,10 @@ def register(code: str, factory: Factory | type[Jurisdiction], *, replace: bool 
 
     """
     key = _normalise(code)
+    if not _COUNTRY_CODE.fullmatch(key):
+        raise ConfigurationError(
+            f"jurisdiction code {code!r} is not an ISO 3166 alpha-2 country code"
+        )
     with _lock:
         _load_entry_points()
         if key in _factories and not replace:
@@ -85,7 +91,12 @@ def _normalise(code: object) -> str:
 def _instantiate(key: str, factory: Factory | str) -> Jurisdiction:
     if isinstance(factory, str):
         module_name, _, attribute = factory.partition(":")
-        loaded: Factory = getattr(importlib.import_module(module_name), attribute)
+        try:
+            loaded: Factory = getattr(importlib.import_module(module_name), attribute)
+        except (ImportError, AttributeError) as error:
+            raise ConfigurationError(
+                f"jurisdiction {key!r} cannot be loaded from {factory!r}: {error}"
+            ) from None
     else:
         loaded = factory
     pack = loaded()

@@ -43,11 +43,6 @@ __all__ = [
 if "clinicore.testing.contracts" not in sys.modules:
     pytest.register_assert_rewrite("clinicore.testing.contracts")
 
-# Show the compared values when a contract check fails in a host's test run. Only possible
-# before the contracts are imported; registering later would just warn.
-if "clinicore.testing.contracts" not in sys.modules:
-    pytest.register_assert_rewrite("clinicore.testing.contracts")
-
 FIXED_INSTANT = pendulum.datetime(2026, 10, 24, 12, tz="Europe/Berlin")
 """Where ``fixed_clock`` starts: the day before the autumn DST switch in Europe."""
 

@@ -14,15 +14,17 @@ PostgreSQL URLs without a driver (``postgresql://``) get psycopg 3 (``postgresql
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
 
-from clinicore.errors import ConfigurationError
+from clinicore.errors import ClinicoreError, ConfigurationError, ConflictError
 
-__all__ = ["create_engine", "is_sqlite"]
+__all__ = ["SingleConnectionGuard", "create_engine", "is_sqlite", "single_connection_guard"]
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -45,21 +47,65 @@ def create_engine(url: str | sa.URL, *, schema: str | None = None, echo: bool = 
     except sa.exc.ArgumentError:
         raise ConfigurationError(f"cannot parse database URL {str(url)!r}") from None
     backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        engine = _sqlite_engine(parsed, echo)
-    elif backend == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = sa.create_engine(parsed, echo=echo, pool_pre_ping=True)
-    else:
+    if backend not in ("sqlite", "postgresql"):
         raise ConfigurationError(
             f"database {backend!r} is not supported (use sqlite or postgresql)"
         )
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        if backend == "sqlite":
+            engine = _sqlite_engine(parsed, echo)
+        else:
+            engine = sa.create_engine(parsed, echo=echo, pool_pre_ping=True)
+    except (sa.exc.NoSuchModuleError, ImportError) as error:
+        raise ConfigurationError(
+            f"database driver {parsed.drivername!r} is not available: {error}"
+        ) from None
     if schema is not None:
         if engine.dialect.name == "sqlite":
             raise ConfigurationError("schema= is for PostgreSQL; SQLite has one schema per file")
         engine = engine.execution_options(schema_translate_map={None: schema})
     return engine
+
+
+class SingleConnectionGuard:
+    """Lets one unit of work at a time use an engine that has only one connection.
+
+    A second unit of work in another thread waits its turn; one opened in the same thread
+    while the first is still open is refused, because ending it would roll back the
+    first one's transaction on the shared connection.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+
+    def acquire(self) -> None:
+        """Take the connection, or raise a `ClinicoreError` that leaves the holder intact."""
+        if self._owner == threading.get_ident():
+            raise ClinicoreError(
+                "an in-memory SQLite database serves one unit of work at a time, and one is "
+                "open in this thread; finish it first or use a SQLite file"
+            )
+        if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_SECONDS):
+            raise ConflictError("the in-memory SQLite database stayed busy; try again")
+        self._owner = threading.get_ident()
+
+    def release(self) -> None:
+        """Hand the connection to the next unit of work."""
+        self._owner = None
+        self._lock.release()
+
+
+_single_connection_guards: weakref.WeakKeyDictionary[Any, SingleConnectionGuard] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def single_connection_guard(engine: sa.Engine) -> SingleConnectionGuard | None:
+    """The guard of an engine with one shared connection (in-memory SQLite), else ``None``."""
+    return _single_connection_guards.get(engine.pool)
 
 
 def is_sqlite(engine: sa.Engine) -> bool:
@@ -77,6 +123,8 @@ def _sqlite_engine(url: sa.URL, echo: bool) -> sa.Engine:
         # An in-memory database lives in one connection; every unit of work must share it.
         options["poolclass"] = StaticPool
     engine = sa.create_engine(url, **options)
+    if in_memory:
+        _single_connection_guards[engine.pool] = SingleConnectionGuard()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -28,6 +28,7 @@ metadata = sa.MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+"""Every clinicore table; give it to Alembic (``target_metadata``) next to your own."""
 
 ID = sa.String(64)
 

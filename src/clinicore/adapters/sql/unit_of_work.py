@@ -13,6 +13,7 @@ from typing import Self, TypeVar
 
 import sqlalchemy as sa
 
+from clinicore.adapters.sql.engine import single_connection_guard
 from clinicore.adapters.sql.repositories import (
     SqlPatientRepository,
     SqlPractitionerRepository,
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
+        self._guard = single_connection_guard(engine)
         self._connection: sa.Connection | None = None
         self._transaction: sa.RootTransaction | None = None
 
@@ -57,11 +59,18 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise ClinicoreError("a unit of work cannot be entered twice")
-        connection = self._engine.connect()
+        if self._guard is not None:
+            self._guard.acquire()
         try:
-            self._transaction = _translate_errors(connection.begin)
+            connection = self._engine.connect()
+            try:
+                self._transaction = _translate_errors(connection.begin)
+            except BaseException:
+                connection.close()
+                raise
         except BaseException:
-            connection.close()
+            if self._guard is not None:
+                self._guard.release()
             raise
         self._connection = connection
         self.sites = SqlSiteRepository(connection)
@@ -84,6 +93,8 @@ class SqlUnitOfWork:
                 transaction.rollback()
         finally:
             connection.close()
+            if self._guard is not None:
+                self._guard.release()
 
     def commit(self) -> None:
         """Commit the transaction and start a new one for further work in the block."""
