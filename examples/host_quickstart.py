@@ -30,7 +30,9 @@ def main() -> None:
         database = f"sqlite:///{Path(folder) / 'clinic.sqlite'}"
         clock = FixedClock(pendulum.datetime(2026, 10, 23, 9, tz="Europe/Oslo"))
         with bootstrap(Config(database_url=database), clock=clock) as app:
-            site = app.directory.register_site(name="Tannklinikken", jurisdiction="NO", site_id="oslo")
+            site = app.directory.register_site(
+                name="Tannklinikken", jurisdiction="NO", site_id="oslo"
+            )
             dentist = app.directory.register_practitioner(
                 display_name="Dr. Lind",
                 site_ids=[site.id],
@@ -65,7 +67,10 @@ def main() -> None:
 
             try:
                 app.directory.register_patient(
-                    given_name="Ola", family_name="Nordmann", birth_date=_dt.date(1990, 1, 1), phone="12"
+                    given_name="Ola",
+                    family_name="Nordmann",
+                    birth_date=_dt.date(1990, 1, 1),
+                    phone="12",
                 )
             except ClinicoreError as error:
                 print(f"refused: {type(error).__name__}: {error}")

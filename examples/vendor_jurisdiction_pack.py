@@ -11,6 +11,7 @@ and test it with clinicore's shared test base::
 
     from clinicore.testing.contracts import JurisdictionContract
 
+
     class TestAustria(JurisdictionContract):
         code = "AT"
         known_holidays = [datetime.date(2026, 10, 26)]  # Nationalfeiertag

@@ -1,21 +1,15 @@
 """Griffe extension for clinicore's API reference (used by mkdocs.yml, not shipped).
 
-Two things griffe does not do on its own:
-
-* attrs classes (``@attrs.frozen``, ``@attrs.define``) get their ``__init__`` from attrs at
-  run time, so static analysis sees no parameters. This extension rebuilds the ``__init__``
-  signature from the annotated fields, the way griffe's built-in dataclasses support does,
-  so the reference shows ``Patient(id, given_name, ...)`` and the "Args" sections of the
-  class docstrings match a real signature.
-* clinicore's Google-style docstrings title their doctests ``Example:`` (singular, as ruff
-  and Napoleon accept). griffe only treats ``Examples:`` as a section and would render the
-  singular as an admonition of plain text. The extension renames the title before the
-  docstrings are parsed, so doctests render as code.
+attrs classes (``@attrs.frozen``, ``@attrs.define``) get their ``__init__`` from attrs at
+run time, so static analysis sees no parameters. This extension rebuilds the ``__init__``
+signature from the annotated fields, the way griffe's built-in dataclasses support does, so
+the reference shows ``Patient(id, given_name, ...)`` and the "Args" sections of the class
+docstrings match a real signature. (griffe-fieldz, tried first, adds field tables but leaves
+the signature empty, so griffe still warns about every documented argument.)
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import griffe
@@ -31,7 +25,6 @@ _ATTRS_DECORATORS = {
     "attr.mutable",
 }
 _ATTRS_FIELDS = {"attrs.field", "attr.ib", "attr.attrib", "attr.field"}
-_EXAMPLE_TITLE = re.compile(r"^(\s*)Example:\s*$", re.MULTILINE)
 
 
 def _call_arguments(expr: object) -> dict[str, Any]:
@@ -39,9 +32,8 @@ def _call_arguments(expr: object) -> dict[str, Any]:
         return {}
     found: dict[str, Any] = {}
     for argument in expr.arguments:
-        name = getattr(argument, "name", None)
-        if name:
-            found[name] = argument.value
+        if isinstance(argument, griffe.ExprKeyword):
+            found[argument.name] = argument.value
     return found
 
 
@@ -56,7 +48,7 @@ def _attrs_decorator(cls: griffe.Class) -> griffe.Decorator | None:
 def _attrs_parameters(cls: griffe.Class, kw_only: bool) -> list[griffe.Parameter]:
     parameters: list[griffe.Parameter] = []
     for member in cls.members.values():
-        if member.is_alias or not member.is_attribute or member.annotation is None:
+        if not isinstance(member, griffe.Attribute) or member.annotation is None:
             continue
         labels = member.labels
         if "property" in labels or (
@@ -122,25 +114,19 @@ def _add_attrs_init(cls: griffe.Class) -> None:
     cls.labels.add("attrs")
 
 
-def _fix_docstring(obj: griffe.Object) -> None:
-    if obj.docstring is not None:
-        obj.docstring.value = _EXAMPLE_TITLE.sub(r"\1Examples:", obj.docstring.value)
-
-
 def _walk(obj: griffe.Object, seen: set[str]) -> None:
     if obj.path in seen:
         return
     seen.add(obj.path)
-    _fix_docstring(obj)
     if isinstance(obj, griffe.Class):
         _add_attrs_init(obj)
     for member in list(obj.members.values()):
-        if not member.is_alias:
-            _walk(member, seen)  # type: ignore[arg-type]
+        if isinstance(member, griffe.Object):
+            _walk(member, seen)
 
 
 class ClinicoreDocs(griffe.Extension):
-    """attrs signatures and ``Example:`` sections for clinicore's reference."""
+    """attrs signatures for clinicore's reference."""
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         """Fix every object of the loaded package."""

@@ -1,6 +1,6 @@
 """Who is acting: the subject of every authorisation question.
 
-Example:
+Examples:
     >>> Actor(id="u-17", roles=frozenset({"dentist"})).has_role("dentist")
     True
 

@@ -5,7 +5,7 @@ This is the one place where clinicore picks concrete adapters. Importing it does
 the schema, and hands back an [`App`][clinicore.bootstrap.App] holding the services.
 Tests and hosts pass their own clock, id source, notifier or authorisation policy.
 
-Example:
+Examples:
     >>> import datetime
     >>> with bootstrap(Config(database_url="sqlite://")) as app:
     ...     site = app.directory.register_site(name="Oslo", jurisdiction="NO", site_id="oslo")

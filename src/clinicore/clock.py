@@ -4,7 +4,7 @@
 [`FixedClock`][clinicore.clock.FixedClock] stands still until told to move, which makes
 tests and the demo reproducible.
 
-Example:
+Examples:
     >>> import pendulum
     >>> clock = FixedClock(pendulum.datetime(2026, 10, 24, 12, tz="Europe/Berlin"))
     >>> clock.advance(hours=24).now().isoformat()

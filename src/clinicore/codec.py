@@ -6,7 +6,7 @@ aware instants as ISO 8601 strings in UTC, dates as ISO dates, ``Decimal`` as st
 e-mail addresses as strings, frozensets as sorted lists. Structuring runs each class's
 validators, so data read back is checked like data typed in.
 
-Example:
+Examples:
     >>> import pendulum
     >>> from clinicore.intervals import TimeRange
     >>> start = pendulum.datetime(2026, 3, 29, 1, 30, tz="Europe/Oslo")

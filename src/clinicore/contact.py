@@ -8,7 +8,7 @@ only, no network). Neither ever shows in ``repr()`` or ``str()``: both print mas
 Consent is recorded per channel and purpose as an append-only history, so the question
 "were we allowed to send this recall SMS on 3 May?" can still be answered later.
 
-Example:
+Examples:
     >>> phone = PhoneNumber.parse("0151 2345 6789", region="DE")
     >>> phone
     PhoneNumber('+49•••••••••89')
@@ -232,7 +232,7 @@ def _record_tuple(records: Any) -> tuple[ConsentRecord, ...]:
 class ContactConsents:
     """A patient's consent history; the latest record per channel and purpose counts.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> at = pendulum.datetime(2026, 5, 3, tz="Europe/Berlin")
         >>> consents = ContactConsents().record(ContactChannel.SMS, ContactPurpose.RECALL, True, at)

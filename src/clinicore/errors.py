@@ -9,7 +9,7 @@ Messages name the offending *value* (an id, a code, a time zone, an amount) and 
 patient's personal data: names, phone numbers, e-mail addresses and birth dates are masked
 with [`clinicore.privacy`][clinicore.privacy] before they get near a message.
 
-Example:
+Examples:
     >>> from clinicore.errors import ClinicoreError, UnknownTimeZoneError
     >>> try:
     ...     raise UnknownTimeZoneError("Europe/Atlantis")

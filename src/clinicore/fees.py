@@ -6,7 +6,7 @@ with a [`FeeQuery`][clinicore.fees.FeeQuery] and get a [`FeeQuote`][clinicore.fe
 with the amount and who pays which part. The query carries the patient's age and coverage,
 never the patient's identity.
 
-Example:
+Examples:
     >>> import datetime
     >>> query = FeeQuery(service_code="0010", on=datetime.date(2026, 11, 2))
     >>> query.quantity, query.factor

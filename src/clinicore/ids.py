@@ -5,7 +5,7 @@ Ids are plain strings at run time and distinct types for the type checker, so a
 [`IdSource`][clinicore.ids.IdSource]: random UUIDs in production,
 [`SequentialIdSource`][clinicore.ids.SequentialIdSource] in tests and the demo.
 
-Example:
+Examples:
     >>> ids = SequentialIdSource(prefix="pat")
     >>> PatientId(ids.new_id()), PatientId(ids.new_id())
     ('pat-000001', 'pat-000002')

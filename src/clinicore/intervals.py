@@ -11,7 +11,7 @@ ranges (sorted, disjoint, touching ranges merged). Building one from ``n`` range
 them once, O(n log n); union, intersection and difference of two normalised sets are linear
 merges; membership and overlap queries are O(log n) by bisection.
 
-Example:
+Examples:
     >>> import pendulum
     >>> day = pendulum.datetime(2026, 10, 25, tz="Europe/Berlin")
     >>> hours = TimeRange(day.at(8), day.at(16))
@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -37,6 +38,8 @@ from clinicore.zones import parse_zone, to_utc
 __all__ = ["TimeRange", "TimeRangeSet"]
 
 _Span = tuple[pendulum.DateTime, pendulum.DateTime]
+_START = operator.attrgetter("start")
+_FIRST = operator.itemgetter(0)
 
 
 def _start_in_utc(value: object) -> pendulum.DateTime:
@@ -128,8 +131,9 @@ class TimeRangeSet:
     __slots__ = ("_ends", "_starts")
 
     def __init__(self, ranges: Iterable[TimeRange] = ()) -> None:
-        spans = sorted((item.start, item.end) for item in _checked_ranges(ranges))
-        self._starts, self._ends = _merge_sorted(spans)
+        # Sorting the ranges by start alone is enough: the merge absorbs equal starts.
+        ordered = sorted(_checked_ranges(ranges), key=_START)
+        self._starts, self._ends = _merge_sorted((item.start, item.end) for item in ordered)
 
     @classmethod
     def _from_lists(
@@ -202,11 +206,13 @@ class TimeRangeSet:
     # -- algebra -------------------------------------------------------------------------
     def union(self, other: TimeRangeSet) -> TimeRangeSet:
         """Instants in either set."""
+        # Two sorted runs: Timsort merges them in linear time.
         spans = sorted(
             [
                 *zip(self._starts, self._ends, strict=True),
                 *zip(other._starts, other._ends, strict=True),
-            ]
+            ],
+            key=_FIRST,
         )
         return TimeRangeSet._from_lists(*_merge_sorted(spans))
 
@@ -279,14 +285,24 @@ def _checked_ranges(ranges: Iterable[Any]) -> Iterator[TimeRange]:
         yield item
 
 
-def _merge_sorted(spans: list[_Span]) -> tuple[list[pendulum.DateTime], list[pendulum.DateTime]]:
-    """Merge sorted spans that overlap or touch into disjoint ones."""
+def _merge_sorted(
+    spans: Iterable[_Span],
+) -> tuple[list[pendulum.DateTime], list[pendulum.DateTime]]:
+    """Merge spans sorted by start that overlap or touch into disjoint ones."""
     starts: list[pendulum.DateTime] = []
     ends: list[pendulum.DateTime] = []
-    for start, end in spans:
-        if ends and start <= ends[-1]:
-            ends[-1] = max(ends[-1], end)
+    iterator = iter(spans)
+    first = next(iterator, None)
+    if first is None:
+        return starts, ends
+    current_start, current_end = first
+    for start, end in iterator:
+        if start <= current_end:
+            current_end = max(current_end, end)
         else:
-            starts.append(start)
-            ends.append(end)
+            starts.append(current_start)
+            ends.append(current_end)
+            current_start, current_end = start, end
+    starts.append(current_start)
+    ends.append(current_end)
     return starts, ends

@@ -1,6 +1,6 @@
 """Locale identifiers, checked against Babel's CLDR data.
 
-Example:
+Examples:
     >>> parse_locale("nb-NO")
     'nb_NO'
     >>> parse_locale("de")

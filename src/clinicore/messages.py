@@ -5,7 +5,7 @@ An [`OutboundMessage`][clinicore.messages.OutboundMessage] is what a
 (and the gateway behind it) drop a repeat, so a crash between sending and recording the
 receipt never sends twice. Message bodies are personal data: ``repr()`` hides them.
 
-Example:
+Examples:
     >>> message = OutboundMessage(
     ...     idempotency_key="rem-42-day-before",
     ...     channel=ContactChannel.SMS,

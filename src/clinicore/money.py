@@ -5,7 +5,7 @@ Money in clinicore is always [`moneyed.Money`](https://py-moneyed.readthedocs.io
 [`allocate`][clinicore.money.allocate], which splits an amount by weights so that the shares
 add up to the total to the smallest currency unit.
 
-Example:
+Examples:
     >>> from moneyed import Money
     >>> allocate(Money("100.00", "EUR"), [1, 1, 1])
     [Money('33.34', 'EUR'), Money('33.33', 'EUR'), Money('33.33', 'EUR')]
@@ -57,7 +57,7 @@ def parse_currency(code: object, *, field: str = "currency") -> Currency:
 def money(amount: int | str | Decimal, currency: str | Currency) -> Money:
     """Build a `Money`, refusing floats and non-finite amounts.
 
-    Example:
+    Examples:
         >>> money("12.50", "EUR")
         Money('12.50', 'EUR')
 
@@ -101,20 +101,13 @@ def to_minor_units(amount: Money, *, field: str = "amount") -> int:
     round it first with [`round_half_up`][clinicore.money.round_half_up].
     """
     sub_unit, _ = _minor_unit_and_exponent(amount.currency.code)
-    units = amount.amount * sub_unit
-    if units != units.to_integral_value():
-        raise ValidationError(
-            f"amount {amount.amount} {amount.currency.code} has a fraction of the smallest unit "
-            f"(1/{sub_unit}); round it first",
-            field=field,
-        )
-    return int(units)
+    return _whole_minor_units(amount, sub_unit, field)
 
 
 def from_minor_units(units: int, currency: str | Currency) -> Money:
     """Build a `Money` from a whole number of minor units.
 
-    Example:
+    Examples:
         >>> from_minor_units(1999, "EUR")
         Money('19.99', 'EUR')
         >>> from_minor_units(500, "JPY")
@@ -134,7 +127,7 @@ def round_half_up(amount: Money) -> Money:
     This is the rounding German fee schedules prescribe (§ 5 (1) GOÄ): round once, on
     the final product.
 
-    Example:
+    Examples:
         >>> round_half_up(Money("10.005", "EUR"))
         Money('10.01', 'EUR')
         >>> round_half_up(Money("-10.005", "EUR"))
@@ -202,7 +195,7 @@ def allocate(total: Money, weights: Sequence[Weight]) -> list[Money]:
         InvalidWeightsError: no weights, a negative, float or non-finite weight, or all zero.
         ValidationError: ``total`` has a fraction of a minor unit.
 
-    Example:
+    Examples:
         >>> allocate(Money("0.05", "EUR"), [3, 0, 7])
         [Money('0.02', 'EUR'), Money('0.00', 'EUR'), Money('0.03', 'EUR')]
         >>> allocate(Money("-100", "JPY"), [1, 2])
@@ -211,7 +204,9 @@ def allocate(total: Money, weights: Sequence[Weight]) -> list[Money]:
     """
     scaled = _integer_weights(weights)
     whole = sum(scaled)
-    units = to_minor_units(total, field="total")
+    currency = total.currency
+    sub_unit, exponent = _minor_unit_and_exponent(currency.code)
+    units = _whole_minor_units(total, sub_unit)
     magnitude = abs(units)
     shares: list[int] = []
     remainders: list[int] = []
@@ -226,29 +221,36 @@ def allocate(total: Money, weights: Sequence[Weight]) -> list[Money]:
         by_remainder = sorted(range(len(scaled)), key=remainders.__getitem__, reverse=True)
         for index in by_remainder[:left_over]:
             shares[index] += 1
-    sign = -1 if units < 0 else 1
-    currency = total.currency
-    return [from_minor_units(sign * share, currency) for share in shares]
+    if units < 0:
+        shares = [-share for share in shares]
+    if exponent is not None:
+        return [Money(Decimal(share).scaleb(-exponent), currency) for share in shares]
+    return [Money(Decimal(share) / sub_unit, currency) for share in shares]
 
 
 def _integer_weights(weights: Sequence[Weight]) -> list[int]:
     """Validate the weights and scale them to integers with the same ratios."""
     if not weights:
         raise InvalidWeightsError("no weights given: need at least one", field="weights")
-    exact = [weight if type(weight) is int else _exact_weight(weight) for weight in weights]
-    for weight in exact:
+    # ``type(w) is int`` on purpose: it keeps bools (an int subclass) out of the fast path.
+    if all(type(weight) is int for weight in weights):
+        scaled: list[int] = list(weights)  # type: ignore[arg-type]
+    else:
+        ratios = [_exact_ratio(weight) for weight in weights]
+        common = math.lcm(*(denominator for _, denominator in ratios))
+        scaled = [numerator * (common // denominator) for numerator, denominator in ratios]
+    for given, weight in zip(weights, scaled, strict=True):
         if weight < 0:
-            raise InvalidWeightsError(f"weight {weight} is negative", field="weights")
-    if not any(exact):
+            raise InvalidWeightsError(f"weight {given} is negative", field="weights")
+    if not any(scaled):
         raise InvalidWeightsError(
             f"weights {list(weights)!r} are all zero: nothing to split by", field="weights"
         )
-    # ints have a denominator of 1, so plain integer weights pass through unscaled.
-    common = math.lcm(*(weight.denominator for weight in exact))
-    return [int(weight * common) for weight in exact]
+    return scaled
 
 
-def _exact_weight(weight: object) -> Fraction:
+def _exact_ratio(weight: object) -> tuple[int, int]:
+    """``weight`` as an exact ``(numerator, denominator)``; floats and bools refused."""
     if isinstance(weight, bool) or not isinstance(weight, int | Decimal | Fraction):
         kind = type(weight).__name__
         raise InvalidWeightsError(
@@ -257,4 +259,15 @@ def _exact_weight(weight: object) -> Fraction:
         )
     if isinstance(weight, Decimal) and not weight.is_finite():
         raise InvalidWeightsError(f"weight {weight} is not finite", field="weights")
-    return Fraction(weight)
+    return weight.as_integer_ratio()
+
+
+def _whole_minor_units(amount: Money, sub_unit: int, field: str = "total") -> int:
+    units = amount.amount * sub_unit
+    if units != units.to_integral_value():
+        raise ValidationError(
+            f"amount {amount.amount} {amount.currency.code} has a fraction of the smallest unit "
+            f"(1/{sub_unit}); round it first",
+            field=field,
+        )
+    return int(units)

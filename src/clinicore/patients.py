@@ -5,7 +5,7 @@ e-mail address and insurance member number; only the id, locale, VIP flag and co
 show. Changes return a new object (``attrs.evolve`` or the ``with_*`` helpers); the
 repository bumps ``version`` on every save (optimistic concurrency).
 
-Example:
+Examples:
     >>> import datetime
     >>> patient = Patient(
     ...     id=PatientId("pat-1"),

@@ -151,7 +151,7 @@ class UnitOfWork(Protocol):
     Use it as a context manager. Leaving the block without ``commit()`` rolls back, and so
     does an exception. A unit of work is used once: open a new one per use case.
 
-    Example:
+    Examples:
         ```python
         with uow_factory() as uow:
             site = uow.sites.get(SiteId("berlin"))

@@ -4,7 +4,7 @@ Practitioners work at one or more sites. Whether they are employed by the centre
 self-employed matters to billing (the revenue split) and payroll; what they may do is
 added by the scheduling module (appointment types) and the authorisation port.
 
-Example:
+Examples:
     >>> dr = Practitioner(
     ...     id=PractitionerId("dr-lind"),
     ...     display_name="Dr. Lind",

@@ -4,7 +4,7 @@ clinicore never prints a patient's name, phone number, e-mail address or birth d
 message must point at a value (an invalid phone number, say), it shows a masked form that is
 enough to find the typo on screen but not enough to identify anybody.
 
-Example:
+Examples:
     >>> mask_phone("+4915112345678")
     '+49•••••••••78'
     >>> mask_email("jane.doe@example.org")

@@ -5,7 +5,7 @@ into) is meant in the site's IANA zone. The site's jurisdiction code selects the
 pack in [`clinicore.jurisdictions`][clinicore.jurisdictions] (holidays, fee schedules,
 payroll and dunning rules); the domain never branches on the country itself.
 
-Example:
+Examples:
     >>> site = Site(
     ...     id=SiteId("oslo"),
     ...     name="Oslo sentrum",

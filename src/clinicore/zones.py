@@ -5,7 +5,7 @@ Every instant clinicore stores or compares is an aware ``pendulum.DateTime``. A 
 with a [`NaiveDatetimeError`][clinicore.errors.NaiveDatetimeError] instead of guessed.
 Wall-clock rules (opening hours, quiet hours) carry the IANA zone they are meant in.
 
-Example:
+Examples:
     >>> import datetime
     >>> aware(datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC)).isoformat()
     '2026-03-29T01:30:00+00:00'
@@ -91,7 +91,7 @@ def to_utc(value: object, *, field: str = "instant") -> pendulum.DateTime:
     8 h instead of 9 h. In UTC wall clock and elapsed time agree, so stored and compared
     instants are always UTC; local time is derived with ``in_timezone`` for display.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> to_utc(pendulum.datetime(2026, 10, 25, 2, 30, tz="Europe/Berlin", fold=0)).isoformat()
         '2026-10-25T00:30:00+00:00'
@@ -110,7 +110,7 @@ def offset_transitions(
 
     Each is the first instant of the new offset, in UTC.
 
-    Example:
+    Examples:
         >>> start = pendulum.datetime(2026, 1, 1)
         >>> [t.isoformat() for t in offset_transitions("Europe/Berlin", start, start.add(years=1))]
         ['2026-03-29T01:00:00+00:00', '2026-10-25T01:00:00+00:00']

@@ -6,6 +6,7 @@ Every test that changes the registry runs on a private copy of its state (the
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 import textwrap
@@ -312,3 +313,20 @@ def test_getting_one_pack_loads_only_that_pack() -> None:
     assert "clinicore.jurisdictions.hu" in output
     assert "clinicore.jurisdictions.de" not in output
     assert "clinicore.jurisdictions.no" not in output
+
+
+def test_a_pack_for_a_country_unknown_to_holidays_is_a_clear_error() -> None:
+    """A vendor pack must say where its holidays come from; the error names the code."""
+
+    class Atlantis(Jurisdiction):
+        """Atlantis (ZZ, a user-assigned code): no holiday calendar anywhere."""
+
+        code = "ZZ"
+        name = "Atlantis"
+        currency = "EUR"
+        default_locale = "en"
+        default_timezone = "UTC"
+        sources = ("none",)
+
+    with pytest.raises(ConfigurationError, match="'ZZ'"):
+        Atlantis().is_public_holiday(datetime.date(2026, 1, 1))

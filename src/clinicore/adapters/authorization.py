@@ -1,6 +1,6 @@
 """Reference authorisation policies: allow everything, or grant actions to roles.
 
-Example:
+Examples:
 from clinicore.actors import Actor
     >>> policy = RoleBasedPolicy({"dentist": {"dental.plan.*"}, "front_desk": {"scheduling.book"}})
     >>> policy.is_allowed(Actor("u-1", frozenset({"dentist"})), "dental.plan.remove_item")

@@ -7,7 +7,7 @@ other unit of work committed a newer version of any aggregate it touched; ``roll
 leaving the block) simply drops the staged writes. Aggregates are immutable attrs objects,
 so sharing them between units of work is safe.
 
-Example:
+Examples:
     >>> from clinicore.sites import Site, SiteId
     >>> store = MemoryStore()
     >>> with MemoryUnitOfWork(store) as uow:

@@ -7,7 +7,7 @@ and are loaded from CSV data, not written in code.
 CSV columns: ``code,description,price,valid_from,valid_to`` (``valid_to`` inclusive and
 optional; dates in ISO 8601; prices as decimal strings in the list's currency).
 
-Example:
+Examples:
     >>> import datetime, io
     >>> prices = PriceList.from_csv(
     ...     "clinic-2026",

@@ -10,7 +10,7 @@ countries without forking through the ``clinicore.jurisdictions`` entry-point gr
 AT = "clinicore_austria:Austria"
 ```
 
-Example:
+Examples:
     >>> import datetime
     >>> germany = get("de")
     >>> germany.currency, germany.holiday_name(datetime.date(2026, 10, 3))

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from clinicore.errors import ValidationError
+from clinicore.errors import ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
     import holidays as _holidays
@@ -22,7 +22,7 @@ class Jurisdiction:
     modules ask the pack and never test the country themselves. Later modules add their
     questions here (fee schedules, payroll supplements, dunning limits, co-payment rules).
 
-    Class attributes:
+    Attributes:
         code: ISO 3166 alpha-2 code, upper case.
         name: the country's English name.
         currency: ISO 4217 code.
@@ -30,6 +30,7 @@ class Jurisdiction:
         default_timezone: the IANA zone of most sites there.
         sources: the legal sources the pack's rules come from.
         holiday_options: extra keyword arguments for ``holidays.country_holidays``.
+
     """
 
     code: ClassVar[str]
@@ -44,10 +45,7 @@ class Jurisdiction:
     @functools.cached_property
     def subdivisions(self) -> frozenset[str]:
         """Codes of the regions with their own holidays (German Länder...)."""
-        import holidays  # noqa: PLC0415 - the holidays package is large; load on first use
-
-        country = holidays.country_holidays(self.code, years=[])
-        return frozenset(str(item) for item in country.subdivisions)
+        return frozenset(str(item) for item in self._calendar(None, None).subdivisions)
 
     def public_holidays(
         self, start: _dt.date, end: _dt.date, subdivision: str | None = None
@@ -103,11 +101,19 @@ class Jurisdiction:
             f"subdivision {subdivision!r} is not known for {self.code}", field="subdivision"
         )
 
-    def _calendar(self, year: int, subdivision: str | None) -> _holidays.HolidayBase:
-        import holidays  # noqa: PLC0415
+    def _calendar(self, year: int | None, subdivision: str | None) -> _holidays.HolidayBase:
+        """The ``holidays`` package's calendar; override for a country it does not know."""
+        import holidays  # noqa: PLC0415 - the holidays package is large; load on first use
 
         options = {"language": "en_US", **self.holiday_options}
-        return holidays.country_holidays(self.code, subdiv=subdivision, years=year, **options)
+        years: list[int] | int = [] if year is None else year
+        try:
+            return holidays.country_holidays(self.code, subdiv=subdivision, years=years, **options)
+        except NotImplementedError:
+            raise ConfigurationError(
+                f"the holidays package has no calendar for {self.code!r}; the pack must "
+                "override _calendar()"
+            ) from None
 
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.code} ({self.name})>"

@@ -1,6 +1,6 @@
 """pytest fixtures for code built on clinicore.
 
-Opt in from your ``conftest.py``::
+Opt in from your ``conftest.py``:
 
     pytest_plugins = ["clinicore.testing.pytest_plugin"]
 

@@ -3,7 +3,7 @@
 Each call makes a fresh id unless one is given, so tests against a shared database never
 collide. The names are obviously fictitious.
 
-Example:
+Examples:
     >>> a_site(id="oslo", jurisdiction="NO").currency
     'NOK'
 

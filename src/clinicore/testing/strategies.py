@@ -9,7 +9,7 @@ Instants deliberately crowd around DST switches: half of what
 [`aware_datetimes`][clinicore.testing.strategies.aware_datetimes] draws lies within three
 hours of a transition of its zone, where wall-clock bugs live.
 
-Example:
+Examples:
     ```python
     from hypothesis import given
     from clinicore.testing import strategies as cst

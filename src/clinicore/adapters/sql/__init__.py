@@ -1,6 +1,6 @@
 """SQL adapters on SQLAlchemy 2 Core: SQLite (the embedded default) and PostgreSQL.
 
-Example:
+Examples:
     >>> from clinicore.adapters.sql import SqlUnitOfWorkFactory, create_engine, create_schema
     >>> engine = create_engine("sqlite://")
     >>> create_schema(engine)

@@ -62,11 +62,32 @@ def create_engine(url: str | sa.URL, *, schema: str | None = None, echo: bool = 
         raise ConfigurationError(
             f"database driver {parsed.drivername!r} is not available: {error}"
         ) from None
+    event.listen(engine, "handle_error", _conflicts_as_clinicore_errors)
     if schema is not None:
         if engine.dialect.name == "sqlite":
             raise ConfigurationError("schema= is for PostgreSQL; SQLite has one schema per file")
         engine = engine.execution_options(schema_translate_map={None: schema})
     return engine
+
+
+# SQLSTATEs that mean a concurrent transaction won: serialization failure, deadlock,
+# lock not available.
+_CONFLICT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def _conflicts_as_clinicore_errors(context: sa.engine.ExceptionContext) -> BaseException | None:
+    """Turn "someone else got there first" database errors into `ConflictError`.
+
+    SQLite's lock timeout and PostgreSQL's serialization failures and deadlocks are not
+    bugs: the caller should reload and retry, exactly as after a stale version.
+    """
+    original = context.original_exception
+    sqlstate = getattr(original, "sqlstate", None)
+    message = str(original).lower()
+    if sqlstate in _CONFLICT_SQLSTATES or "database is locked" in message:
+        first_line = str(original).splitlines()[0] if str(original) else type(original).__name__
+        return ConflictError(f"concurrent write, try again ({first_line})")
+    return None
 
 
 class SingleConnectionGuard:

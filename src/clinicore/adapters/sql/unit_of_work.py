@@ -2,12 +2,12 @@
 
 Database errors that mean "someone else got there first" (SQLite's lock timeout,
 PostgreSQL's serialization failure or deadlock) surface as
-[`ConflictError`][clinicore.errors.ConflictError]; the transaction is rolled back.
+[`ConflictError`][clinicore.errors.ConflictError] (the engine translates them); the
+transaction is rolled back when the block ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -20,34 +20,33 @@ from clinicore.adapters.sql.repositories import (
     SqlSiteRepository,
 )
 from clinicore.adapters.sql.schema import check_schema
-from clinicore.errors import ClinicoreError, ConflictError
+from clinicore.errors import ClinicoreError
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
 R = TypeVar("R")
 
-# SQLSTATEs that mean a concurrent transaction won: serialization failure, deadlock,
-# lock not available, exclusion or unique violation raised by a concurrent insert.
-_CONFLICT_SQLSTATES = {"40001", "40P01", "55P03"}
-
 
 class SqlUnitOfWork:
-    """A unit of work in one SQL transaction.
+    """A unit of work on one SQL connection.
+
+    The transaction begins with the first statement (SQLAlchemy's autobegin; on SQLite that
+    is where ``BEGIN IMMEDIATE`` takes the write lock) and ends with ``commit``,
+    ``rollback`` or the end of the block. After a commit nothing is held until the next
+    statement.
 
     Args:
         engine: from [`create_engine`][clinicore.adapters.sql.engine.create_engine].
 
     """
 
-    sites: SqlSiteRepository
-    patients: SqlPatientRepository
-    practitioners: SqlPractitionerRepository
-
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
         self._guard = single_connection_guard(engine)
         self._connection: sa.Connection | None = None
-        self._transaction: sa.RootTransaction | None = None
+        self._sites: SqlSiteRepository | None = None
+        self._patients: SqlPatientRepository | None = None
+        self._practitioners: SqlPractitionerRepository | None = None
 
     @property
     def connection(self) -> sa.Connection:
@@ -56,6 +55,21 @@ class SqlUnitOfWork:
             raise ClinicoreError("the unit of work is not open: use it in a 'with' block")
         return self._connection
 
+    @property
+    def sites(self) -> SqlSiteRepository:
+        """Sites."""
+        return _opened(self._sites)
+
+    @property
+    def patients(self) -> SqlPatientRepository:
+        """Patients."""
+        return _opened(self._patients)
+
+    @property
+    def practitioners(self) -> SqlPractitionerRepository:
+        """Practitioners."""
+        return _opened(self._practitioners)
+
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise ClinicoreError("a unit of work cannot be entered twice")
@@ -63,19 +77,14 @@ class SqlUnitOfWork:
             self._guard.acquire()
         try:
             connection = self._engine.connect()
-            try:
-                self._transaction = _translate_errors(connection.begin)
-            except BaseException:
-                connection.close()
-                raise
         except BaseException:
             if self._guard is not None:
                 self._guard.release()
             raise
         self._connection = connection
-        self.sites = SqlSiteRepository(connection)
-        self.patients = SqlPatientRepository(connection)
-        self.practitioners = SqlPractitionerRepository(connection)
+        self._sites = SqlSiteRepository(connection)
+        self._patients = SqlPatientRepository(connection)
+        self._practitioners = SqlPractitionerRepository(connection)
         return self
 
     def __exit__(
@@ -85,56 +94,39 @@ class SqlUnitOfWork:
         traceback: TracebackType | None,
     ) -> None:
         connection, self._connection = self._connection, None
-        transaction, self._transaction = self._transaction, None
+        self._sites = self._patients = self._practitioners = None
         if connection is None:
             return
         try:
-            if transaction is not None and transaction.is_active:
-                transaction.rollback()
+            if connection.in_transaction():
+                connection.rollback()
         finally:
             connection.close()
             if self._guard is not None:
                 self._guard.release()
 
     def commit(self) -> None:
-        """Commit the transaction and start a new one for further work in the block."""
-        transaction = self._require_transaction()
-        try:
-            _translate_errors(transaction.commit)
-        finally:
-            self._transaction = None
-        self._transaction = _translate_errors(self.connection.begin)
+        """Commit what this unit of work wrote so far.
+
+        Raises:
+            ConflictError: the database refused the commit because of a concurrent one.
+
+        """
+        connection = self.connection
+        if connection.in_transaction():
+            connection.commit()
 
     def rollback(self) -> None:
-        """Roll the transaction back and start a new one."""
-        self._require_transaction().rollback()
-        self._transaction = self.connection.begin()
-
-    def _require_transaction(self) -> sa.RootTransaction:
-        if self._transaction is None:
-            raise ClinicoreError("the unit of work is not open: use it in a 'with' block")
-        return self._transaction
+        """Discard what this unit of work wrote since the last commit."""
+        connection = self.connection
+        if connection.in_transaction():
+            connection.rollback()
 
 
-def _translate_errors(operation: Callable[[], R]) -> R:
-    try:
-        return operation()
-    except sa.exc.OperationalError as error:
-        if _is_conflict(error):
-            raise ConflictError(f"concurrent write, try again ({_reason(error)})") from error
-        raise
-
-
-def _is_conflict(error: sa.exc.DBAPIError) -> bool:
-    sqlstate = getattr(error.orig, "sqlstate", None)
-    if sqlstate in _CONFLICT_SQLSTATES:
-        return True
-    message = str(error.orig).lower()
-    return "database is locked" in message or "database is busy" in message
-
-
-def _reason(error: sa.exc.DBAPIError) -> str:
-    return str(error.orig).splitlines()[0] if error.orig is not None else "unknown"
+def _opened(repository: R | None) -> R:
+    if repository is None:
+        raise ClinicoreError("the unit of work is not open: use it in a 'with' block")
+    return repository
 
 
 class SqlUnitOfWorkFactory:

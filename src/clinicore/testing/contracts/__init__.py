@@ -6,7 +6,7 @@ check against your adapter. Share the fixture through a small mixin; do not comb
 repository contracts in one class (they define the same hooks). clinicore runs the same
 suites against its own memory, SQLite and PostgreSQL adapters.
 
-Example:
+Examples:
     ```python
     import pytest
     from clinicore.testing.contracts import PatientRepositoryContract, UnitOfWorkContract
