@@ -27,6 +27,7 @@ from clinicore.clock import Clock, SystemClock
 from clinicore.errors import ConfigurationError
 from clinicore.ids import IdSource, UuidIdSource
 from clinicore.ports import AuthorizationPolicy, Notifier, UnitOfWork, UnitOfWorkFactory
+from clinicore.services.bus import EventBus
 from clinicore.services.directory import DirectoryService
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class App:
         ids: the id source for new aggregates.
         notifier: where messages go.
         authorization: who may do what.
+        bus: routes domain events to the modules that react to them.
         directory: sites, practitioners and patients.
 
     """
@@ -83,6 +85,7 @@ class App:
     ids: IdSource
     notifier: Notifier
     authorization: AuthorizationPolicy
+    bus: EventBus
     directory: DirectoryService
     engine: sa.Engine | None = None
 
@@ -129,6 +132,7 @@ def bootstrap(
         ids=the_ids,
         notifier=the_notifier,
         authorization=authorization or _allow_all(),
+        bus=EventBus(),
         directory=DirectoryService(uow_factory, the_clock, the_ids),
         engine=engine,
     )

@@ -5,6 +5,7 @@ Services are plain classes given a unit-of-work factory and the other ports they
 the clock or send messages except through those ports.
 """
 
+from clinicore.services.bus import EventBus
 from clinicore.services.directory import DirectoryService
 
-__all__ = ["DirectoryService"]
+__all__ = ["DirectoryService", "EventBus"]
