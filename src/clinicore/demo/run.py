@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 
+import attrs
 import pendulum
 from moneyed import Money
 from rich.console import Console
@@ -20,23 +22,43 @@ from clinicore.money import allocate
 from clinicore.sites import Site
 from clinicore.zones import offset_transitions
 
-__all__ = ["DEFAULT_START", "run_demo"]
+__all__ = ["DEFAULT_START", "SECTIONS", "DemoWindow", "Section", "clinic_section", "run_demo"]
 
 DEFAULT_START = _dt.date(2026, 10, 19)
 """A Monday; the week after it holds the end of summer time in Europe and in New York."""
+
+
+@attrs.frozen
+class DemoWindow:
+    """The simulated period: ``days`` days from ``start``; ``end`` is the day after it."""
+
+    start: _dt.date
+    days: int
+
+    @property
+    def end(self) -> _dt.date:
+        """The first day after the window."""
+        return self.start + _dt.timedelta(days=self.days)
+
+
+Section = Callable[[App, DemoWindow, Console], None]
+"""One module's part of the demo: simulate in ``app`` and print to ``console``."""
 
 
 def run_demo(database_url: str, *, days: int, start: _dt.date, console: Console) -> None:
     """Seed the demo clinic at ``database_url`` and print the report for ``days`` days."""
     clock = FixedClock(pendulum.datetime(start.year, start.month, start.day, 7, tz="Europe/Berlin"))
     config = Config(database_url=database_url, notifier="recording")
+    window = DemoWindow(start, days)
     with bootstrap(config, clock=clock, ids=SequentialIdSource("demo")) as app:
         seed(app)
-        _report(app, start, days, console)
+        for section in SECTIONS:
+            section(app, window, console)
 
 
-def _report(app: App, start: _dt.date, days: int, console: Console) -> None:
-    end = start + _dt.timedelta(days=days)
+def clinic_section(app: App, window: DemoWindow, console: Console) -> None:
+    """The foundation's part: sites, practitioners, patients, DST and an exact split."""
+    start, end = window.start, window.end
     last = end - _dt.timedelta(days=1)
     console.rule(f"[bold]clinicore demo[/] - {start.isoformat()} to {last.isoformat()}")
     with app.uow_factory() as uow:
@@ -114,3 +136,7 @@ def _dst_day(site: Site, start: _dt.date, end: _dt.date) -> str:
         f"surgery 08:00-16:00 lasts {surgery.duration}, the night shift 22:00-06:00 before it "
         f"lasts {night.duration}."
     )
+
+
+SECTIONS: tuple[Section, ...] = (clinic_section,)
+"""The demo's parts in order; each module of clinicore appends its own section here."""
