@@ -1,8 +1,9 @@
 """Scheduling: working patterns, absences, booking rules, slot search, appointment lifecycle.
 
-So far only the events the appointment lifecycle publishes
+So far the events the appointment lifecycle publishes
 ([`clinicore.scheduling.events`][clinicore.scheduling.events]), which billing, stock and
-reminders react to.
+reminders react to, and the [`BookingRequest`][clinicore.scheduling.requests.BookingRequest]
+other modules hand to slot search.
 """
 
 from clinicore.scheduling.events import (
@@ -17,6 +18,7 @@ from clinicore.scheduling.events import (
     PatientArrived,
     TreatmentStarted,
 )
+from clinicore.scheduling.requests import BookingRequest
 
 __all__ = [
     "AppointmentBooked",
@@ -26,6 +28,7 @@ __all__ = [
     "AppointmentEvent",
     "AppointmentNoShow",
     "AppointmentRescheduled",
+    "BookingRequest",
     "CancelledBy",
     "PatientArrived",
     "TreatmentStarted",
