@@ -21,6 +21,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 import attrs
 import pendulum
@@ -44,7 +45,7 @@ def _optional_instant(value: object) -> pendulum.DateTime | None:
     return None if value is None else to_utc(value, field="window")
 
 
-def _positive_duration(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+def _positive_duration(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, _dt.timedelta) or value <= _dt.timedelta():
         raise ValidationError(f"duration {value!r} must be a positive timedelta", field="duration")
 
