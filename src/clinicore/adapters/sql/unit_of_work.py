@@ -8,8 +8,9 @@ transaction is rolled back when the block ends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import sqlalchemy as sa
 
@@ -44,9 +45,8 @@ class SqlUnitOfWork:
         self._engine = engine
         self._guard = single_connection_guard(engine)
         self._connection: sa.Connection | None = None
-        self._sites: SqlSiteRepository | None = None
-        self._patients: SqlPatientRepository | None = None
-        self._practitioners: SqlPractitionerRepository | None = None
+        # Repositories are made on first use: a unit of work touches few of them.
+        self._repositories: dict[Callable[[sa.Connection], Any], Any] = {}
 
     @property
     def connection(self) -> sa.Connection:
@@ -55,20 +55,32 @@ class SqlUnitOfWork:
             raise ClinicoreError("the unit of work is not open: use it in a 'with' block")
         return self._connection
 
+    def repository(self, repository_type: Callable[[sa.Connection], R]) -> R:
+        """The repository of ``repository_type`` on this unit of work's connection.
+
+        Made on first use and kept until the block ends; extensions use this to add
+        their own repositories next to clinicore's.
+        """
+        connection = self.connection
+        repository = self._repositories.get(repository_type)
+        if repository is None:
+            repository = self._repositories[repository_type] = repository_type(connection)
+        return repository
+
     @property
     def sites(self) -> SqlSiteRepository:
         """Sites."""
-        return _opened(self._sites)
+        return self.repository(SqlSiteRepository)
 
     @property
     def patients(self) -> SqlPatientRepository:
         """Patients."""
-        return _opened(self._patients)
+        return self.repository(SqlPatientRepository)
 
     @property
     def practitioners(self) -> SqlPractitionerRepository:
         """Practitioners."""
-        return _opened(self._practitioners)
+        return self.repository(SqlPractitionerRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:
@@ -82,9 +94,6 @@ class SqlUnitOfWork:
                 self._guard.release()
             raise
         self._connection = connection
-        self._sites = SqlSiteRepository(connection)
-        self._patients = SqlPatientRepository(connection)
-        self._practitioners = SqlPractitionerRepository(connection)
         return self
 
     def __exit__(
@@ -94,7 +103,7 @@ class SqlUnitOfWork:
         traceback: TracebackType | None,
     ) -> None:
         connection, self._connection = self._connection, None
-        self._sites = self._patients = self._practitioners = None
+        self._repositories.clear()
         if connection is None:
             return
         try:
@@ -121,12 +130,6 @@ class SqlUnitOfWork:
         connection = self.connection
         if connection.in_transaction():
             connection.rollback()
-
-
-def _opened(repository: R | None) -> R:
-    if repository is None:
-        raise ClinicoreError("the unit of work is not open: use it in a 'with' block")
-    return repository
 
 
 class SqlUnitOfWorkFactory:
