@@ -43,8 +43,11 @@ from clinicore.practitioners import Practitioner
 from clinicore.sites import Site
 
 __all__ = [
+    "AbsenceRepository",
     "Aggregate",
     "AggregateRepository",
+    "AppointmentRepository",
+    "AppointmentTypeRepository",
     "AuthorizationPolicy",
     "Clock",
     "FeeSchedule",
@@ -52,9 +55,13 @@ __all__ = [
     "Notifier",
     "PatientRepository",
     "PractitionerRepository",
+    "ReferralRepository",
+    "ResourceRepository",
     "SiteRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
+    "WaitlistRepository",
+    "WorkingPatternRepository",
 ]
 
 
@@ -176,6 +183,41 @@ class UnitOfWork(Protocol):
         """Practitioners."""
         ...
 
+    @property
+    def resources(self) -> ResourceRepository:
+        """Chairs, rooms and devices (scheduling)."""
+        ...
+
+    @property
+    def appointment_types(self) -> AppointmentTypeRepository:
+        """Appointment types (scheduling)."""
+        ...
+
+    @property
+    def working_patterns(self) -> WorkingPatternRepository:
+        """Working patterns (scheduling)."""
+        ...
+
+    @property
+    def absences(self) -> AbsenceRepository:
+        """Absences (scheduling)."""
+        ...
+
+    @property
+    def appointments(self) -> AppointmentRepository:
+        """Appointments (scheduling)."""
+        ...
+
+    @property
+    def referrals(self) -> ReferralRepository:
+        """Referrals (scheduling)."""
+        ...
+
+    @property
+    def waitlist(self) -> WaitlistRepository:
+        """Waitlist entries (scheduling)."""
+        ...
+
     def __enter__(self) -> Self:
         """Begin the transaction."""
         ...
@@ -260,4 +302,105 @@ class AuthorizationPolicy(Protocol):
 
     def is_allowed(self, actor: Actor, action: str, target: str | None = None) -> bool:
         """Whether ``actor`` may do ``action`` (on ``target``, an aggregate id, if given)."""
+        ...
+
+
+# -- scheduling (SCH-1 ... SCH-10) ----------------------------------------------------------
+from clinicore.intervals import TimeRange  # noqa: E402 - this section's own imports
+from clinicore.scheduling.absences import Absence  # noqa: E402
+from clinicore.scheduling.appointment_types import AppointmentType  # noqa: E402
+from clinicore.scheduling.appointments import Appointment  # noqa: E402
+from clinicore.scheduling.patterns import WorkingPattern  # noqa: E402
+from clinicore.scheduling.referrals import Referral  # noqa: E402
+from clinicore.scheduling.resources import Resource  # noqa: E402
+from clinicore.scheduling.waitlist import WaitlistEntry  # noqa: E402
+
+
+@runtime_checkable
+class ResourceRepository(AggregateRepository[Resource, str], Protocol):
+    """Chairs, rooms and devices."""
+
+    def list_by_site(self, site_id: str) -> list[Resource]:
+        """Every resource of ``site_id``, ordered by id."""
+        ...
+
+
+@runtime_checkable
+class AppointmentTypeRepository(AggregateRepository[AppointmentType, str], Protocol):
+    """Appointment types."""
+
+    def list_all(self) -> list[AppointmentType]:
+        """Every type, ordered by id."""
+        ...
+
+
+@runtime_checkable
+class WorkingPatternRepository(AggregateRepository[WorkingPattern, str], Protocol):
+    """Working patterns."""
+
+    def list_for(
+        self, *, site_id: str | None = None, practitioner_id: str | None = None
+    ) -> list[WorkingPattern]:
+        """The patterns at ``site_id`` and/or of ``practitioner_id``, ordered by id."""
+        ...
+
+
+@runtime_checkable
+class AbsenceRepository(AggregateRepository[Absence, str], Protocol):
+    """Absences."""
+
+    def list_overlapping(
+        self, window: TimeRange, *, practitioner_ids: Sequence[str] | None = None
+    ) -> list[Absence]:
+        """Absences meeting ``window`` (of those practitioners, if given), ordered by id."""
+        ...
+
+
+@runtime_checkable
+class AppointmentRepository(AggregateRepository[Appointment, str], Protocol):
+    """Appointments.
+
+    ``add`` and ``update`` refuse, with [`ConflictError`][clinicore.errors.ConflictError],
+    to store an appointment that holds its time (not cancelled or rescheduled) and overlaps
+    another such appointment of the same practitioner or resource (blocked time, buffers
+    included; appointments booked with an override do not count) or of the same patient
+    (treatment time). Adapters enforce this so that it holds under concurrent units of
+    work: exactly one of two overlapping bookings commits.
+    """
+
+    def list_overlapping(
+        self,
+        window: TimeRange,
+        *,
+        practitioner_ids: Sequence[str] = (),
+        resource_ids: Sequence[str] = (),
+        patient_ids: Sequence[str] = (),
+    ) -> list[Appointment]:
+        """Appointments holding time that meets ``window`` (blocked time).
+
+        Only those of the practitioners, resources or patients given; ordered by start,
+        then id.
+        """
+        ...
+
+    def list_by_series(self, series_id: str) -> list[Appointment]:
+        """The appointments of a series, ordered by start."""
+        ...
+
+
+@runtime_checkable
+class ReferralRepository(AggregateRepository[Referral, str], Protocol):
+    """Referrals."""
+
+    def list_for_patient(self, patient_id: str) -> list[Referral]:
+        """A patient's referrals, ordered by id."""
+        ...
+
+
+@runtime_checkable
+class WaitlistRepository(AggregateRepository[WaitlistEntry, str], Protocol):
+    """Waitlist entries."""
+
+    def list_waiting(self, site_id: str, appointment_type: str) -> list[WaitlistEntry]:
+        """Entries still waiting for that type at that site, ordered by id."""
         ...

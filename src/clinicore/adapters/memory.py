@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -48,17 +48,33 @@ from clinicore.adapters._aggregates import (
 )
 from clinicore.errors import ClinicoreError, ConflictError, NotFoundError, StaleVersionError
 from clinicore.ids import PatientId, SiteId
+from clinicore.intervals import TimeRange
 from clinicore.patients import Patient
 from clinicore.practitioners import Practitioner
+from clinicore.scheduling.absences import Absence
+from clinicore.scheduling.appointment_types import AppointmentType
+from clinicore.scheduling.appointments import Appointment, collision
+from clinicore.scheduling.patterns import WorkingPattern
+from clinicore.scheduling.referrals import Referral
+from clinicore.scheduling.resources import Resource
+from clinicore.scheduling.waitlist import WaitlistEntry, WaitlistStatus
 from clinicore.sites import Site
 
 __all__ = [
+    "COMMIT_CHECKS",
+    "MemoryAbsenceRepository",
+    "MemoryAppointmentRepository",
+    "MemoryAppointmentTypeRepository",
     "MemoryPatientRepository",
     "MemoryPractitionerRepository",
+    "MemoryReferralRepository",
     "MemoryRepository",
+    "MemoryResourceRepository",
     "MemorySiteRepository",
     "MemoryStore",
     "MemoryUnitOfWork",
+    "MemoryWaitlistRepository",
+    "MemoryWorkingPatternRepository",
 ]
 
 T = TypeVar("T")
@@ -197,6 +213,14 @@ class MemoryPractitionerRepository(MemoryRepository[Practitioner]):
         return [item for item in self._all() if site_id is None or site_id in item.site_ids]
 
 
+COMMIT_CHECKS: list[Callable[[MemoryStore, dict[tuple[str, str], Any]], None]] = []
+"""Invariants across aggregates, checked under the store's lock before a commit applies.
+
+Each check sees the store and the staged writes (``{(kind, key): staged}``, each with an
+``aggregate``) and raises `ConflictError` to refuse the whole commit. Modules append theirs.
+"""
+
+
 class MemoryUnitOfWork:
     """A unit of work over a [`MemoryStore`][clinicore.adapters.memory.MemoryStore].
 
@@ -211,6 +235,13 @@ class MemoryUnitOfWork:
         self.sites = MemorySiteRepository(store, self._active)
         self.patients = MemoryPatientRepository(store, self._active)
         self.practitioners = MemoryPractitionerRepository(store, self._active)
+        self.resources = MemoryResourceRepository(store, self._active)
+        self.appointment_types = MemoryAppointmentTypeRepository(store, self._active)
+        self.working_patterns = MemoryWorkingPatternRepository(store, self._active)
+        self.absences = MemoryAbsenceRepository(store, self._active)
+        self.appointments = MemoryAppointmentRepository(store, self._active)
+        self.referrals = MemoryReferralRepository(store, self._active)
+        self.waitlist = MemoryWaitlistRepository(store, self._active)
 
     def _active(self) -> _Transaction:
         if self._txn is None:
@@ -243,6 +274,12 @@ class MemoryUnitOfWork:
                     if entry.expected_version == 0:
                         raise ConflictError(f"{kind} {key!r} already exists")
                     raise StaleVersionError(kind, key, entry.expected_version, stored_version)
+            for check in COMMIT_CHECKS:
+                try:
+                    check(self._store, txn.writes)
+                except ConflictError:
+                    txn.writes.clear()
+                    raise
             for (kind, key), entry in txn.writes.items():
                 self._store.apply(kind, key, entry.aggregate)
         txn.writes.clear()
@@ -250,3 +287,162 @@ class MemoryUnitOfWork:
     def rollback(self) -> None:
         """Drop every staged write."""
         self._active().writes.clear()
+
+
+# -- scheduling ----------------------------------------------------------------------------------
+class MemoryResourceRepository(MemoryRepository[Resource]):
+    """Resources in memory."""
+
+    kind = "resource"
+
+    def list_by_site(self, site_id: str) -> list[Resource]:
+        """Every resource of ``site_id``, ordered by id."""
+        return [item for item in self._all() if item.site_id == site_id]
+
+
+class MemoryAppointmentTypeRepository(MemoryRepository[AppointmentType]):
+    """Appointment types in memory."""
+
+    kind = "appointment_type"
+
+    def list_all(self) -> list[AppointmentType]:
+        """Every type, ordered by id."""
+        return list(self._all())
+
+
+class MemoryWorkingPatternRepository(MemoryRepository[WorkingPattern]):
+    """Working patterns in memory."""
+
+    kind = "working_pattern"
+
+    def list_for(
+        self, *, site_id: str | None = None, practitioner_id: str | None = None
+    ) -> list[WorkingPattern]:
+        """Patterns at ``site_id`` and/or of ``practitioner_id``, ordered by id."""
+        return [
+            item
+            for item in self._all()
+            if (site_id is None or item.site_id == site_id)
+            and (practitioner_id is None or item.practitioner_id == practitioner_id)
+        ]
+
+
+class MemoryAbsenceRepository(MemoryRepository[Absence]):
+    """Absences in memory."""
+
+    kind = "absence"
+
+    def list_overlapping(
+        self, window: TimeRange, *, practitioner_ids: Sequence[str] | None = None
+    ) -> list[Absence]:
+        """Absences meeting ``window`` (of those practitioners, if given), ordered by id."""
+        wanted = None if practitioner_ids is None else set(practitioner_ids)
+        return [
+            item
+            for item in self._all()
+            if item.period.overlaps(window) and (wanted is None or item.practitioner_id in wanted)
+        ]
+
+
+class MemoryAppointmentRepository(MemoryRepository[Appointment]):
+    """Appointments in memory; overlaps are refused on write and again on commit."""
+
+    kind = "appointment"
+
+    def add(self, aggregate: Appointment) -> Appointment:
+        """Stage a new appointment unless it collides with one holding its time."""
+        self._refuse_collisions(aggregate)
+        return super().add(aggregate)
+
+    def update(self, aggregate: Appointment) -> Appointment:
+        """Stage a changed appointment unless it collides with one holding its time."""
+        self._refuse_collisions(aggregate)
+        return super().update(aggregate)
+
+    def _refuse_collisions(self, aggregate: Appointment) -> None:
+        if not aggregate.occupies:
+            return
+        for other in self._all():
+            reason = collision(aggregate, other)
+            if reason is not None:
+                raise ConflictError(f"appointment {aggregate.id!r} overlaps: {reason}")
+
+    def list_overlapping(
+        self,
+        window: TimeRange,
+        *,
+        practitioner_ids: Sequence[str] = (),
+        resource_ids: Sequence[str] = (),
+        patient_ids: Sequence[str] = (),
+    ) -> list[Appointment]:
+        """Appointments holding time that meets ``window``, of the keys given."""
+        practitioners, resources, patients = (
+            set(practitioner_ids),
+            set(resource_ids),
+            set(patient_ids),
+        )
+        found = [
+            item
+            for item in self._all()
+            if item.occupies
+            and item.blocked.overlaps(window)
+            and (
+                item.practitioner_id in practitioners
+                or item.patient_id in patients
+                or not resources.isdisjoint(item.resource_ids)
+            )
+        ]
+        return sorted(found, key=lambda item: (item.start, item.id))
+
+    def list_by_series(self, series_id: str) -> list[Appointment]:
+        """The appointments of a series, ordered by start."""
+        found = [item for item in self._all() if item.series_id == series_id]
+        return sorted(found, key=lambda item: (item.start, item.id))
+
+
+def _check_appointment_collisions(store: MemoryStore, writes: dict[tuple[str, str], Any]) -> None:
+    staged = [
+        entry.aggregate
+        for (kind, _), entry in writes.items()
+        if kind == MemoryAppointmentRepository.kind and entry.aggregate.occupies
+    ]
+    if not staged:
+        return
+    final = store.committed_items(MemoryAppointmentRepository.kind)
+    for (kind, key), entry in writes.items():
+        if kind == MemoryAppointmentRepository.kind:
+            final[key] = entry.aggregate
+    for appointment in staged:
+        for other in final.values():
+            reason = collision(appointment, other)
+            if reason is not None:
+                raise ConflictError(f"appointment {appointment.id!r} overlaps: {reason}")
+
+
+COMMIT_CHECKS.append(_check_appointment_collisions)
+
+
+class MemoryReferralRepository(MemoryRepository[Referral]):
+    """Referrals in memory."""
+
+    kind = "referral"
+
+    def list_for_patient(self, patient_id: str) -> list[Referral]:
+        """A patient's referrals, ordered by id."""
+        return [item for item in self._all() if item.patient_id == patient_id]
+
+
+class MemoryWaitlistRepository(MemoryRepository[WaitlistEntry]):
+    """Waitlist entries in memory."""
+
+    kind = "waitlist_entry"
+
+    def list_waiting(self, site_id: str, appointment_type: str) -> list[WaitlistEntry]:
+        """Entries still waiting for that type at that site, ordered by id."""
+        return [
+            item
+            for item in self._all()
+            if item.site_id == site_id
+            and item.appointment_type == appointment_type
+            and item.status is WaitlistStatus.WAITING
+        ]

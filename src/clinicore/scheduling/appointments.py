@@ -59,7 +59,7 @@ from clinicore.scheduling.events import (
     TreatmentStarted,
 )
 
-__all__ = ["Appointment", "AppointmentStatus", "CancelledBy", "Override"]
+__all__ = ["RELEASED", "Appointment", "AppointmentStatus", "CancelledBy", "Override", "collision"]
 
 
 class AppointmentStatus(enum.StrEnum):
@@ -423,3 +423,23 @@ class Appointment:
             **successor._common(),
         )
         return ended, successor, event
+
+
+def collision(first: Appointment, second: Appointment) -> str | None:
+    """Why two stored appointments may not both hold their time, or ``None``.
+
+    The invariant every appointment repository enforces: appointments holding time never
+    share a practitioner or a resource over their blocked time (unless one was booked with
+    an override) nor a patient over their treatment time.
+    """
+    if first.id == second.id or not (first.occupies and second.occupies):
+        return None
+    if first.patient_id == second.patient_id and first.treatment.overlaps(second.treatment):
+        return f"patient {first.patient_id!r} is booked in {first.id!r} and {second.id!r}"
+    exclusive = first.override is None and second.override is None
+    if not exclusive or not first.blocked.overlaps(second.blocked):
+        return None
+    shared = sorted(set(first.resource_ids) & set(second.resource_ids))
+    if first.practitioner_id == second.practitioner_id:
+        shared.insert(0, f"practitioner {first.practitioner_id!r}")
+    return f"{', '.join(shared)} booked in {first.id!r} and {second.id!r}" if shared else None

@@ -20,6 +20,15 @@ from clinicore.adapters.sql.repositories import (
     SqlPractitionerRepository,
     SqlSiteRepository,
 )
+from clinicore.adapters.sql.scheduling import (
+    SqlAbsenceRepository,
+    SqlAppointmentRepository,
+    SqlAppointmentTypeRepository,
+    SqlReferralRepository,
+    SqlResourceRepository,
+    SqlWaitlistRepository,
+    SqlWorkingPatternRepository,
+)
 from clinicore.adapters.sql.schema import check_schema
 from clinicore.errors import ClinicoreError
 
@@ -81,6 +90,41 @@ class SqlUnitOfWork:
     def practitioners(self) -> SqlPractitionerRepository:
         """Practitioners."""
         return self.repository(SqlPractitionerRepository)
+
+    @property
+    def resources(self) -> SqlResourceRepository:
+        """Chairs, rooms and devices (scheduling)."""
+        return self.repository(SqlResourceRepository)
+
+    @property
+    def appointment_types(self) -> SqlAppointmentTypeRepository:
+        """Appointment types (scheduling)."""
+        return self.repository(SqlAppointmentTypeRepository)
+
+    @property
+    def working_patterns(self) -> SqlWorkingPatternRepository:
+        """Working patterns (scheduling)."""
+        return self.repository(SqlWorkingPatternRepository)
+
+    @property
+    def absences(self) -> SqlAbsenceRepository:
+        """Absences (scheduling)."""
+        return self.repository(SqlAbsenceRepository)
+
+    @property
+    def appointments(self) -> SqlAppointmentRepository:
+        """Appointments (scheduling)."""
+        return self.repository(SqlAppointmentRepository)
+
+    @property
+    def referrals(self) -> SqlReferralRepository:
+        """Referrals (scheduling)."""
+        return self.repository(SqlReferralRepository)
+
+    @property
+    def waitlist(self) -> SqlWaitlistRepository:
+        """Waitlist entries (scheduling)."""
+        return self.repository(SqlWaitlistRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:
