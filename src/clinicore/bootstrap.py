@@ -29,6 +29,7 @@ from clinicore.ids import IdSource, UuidIdSource
 from clinicore.ports import AuthorizationPolicy, Notifier, UnitOfWork, UnitOfWorkFactory
 from clinicore.services.bus import EventBus
 from clinicore.services.directory import DirectoryService
+from clinicore.services.scheduling import SchedulingService
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -77,6 +78,7 @@ class App:
         authorization: who may do what.
         bus: routes domain events to the modules that react to them.
         directory: sites, practitioners and patients.
+        scheduling: calendars, slot search, booking and the appointment lifecycle.
 
     """
 
@@ -87,6 +89,7 @@ class App:
     authorization: AuthorizationPolicy
     bus: EventBus
     directory: DirectoryService
+    scheduling: SchedulingService
     engine: sa.Engine | None = None
 
     def close(self) -> None:
@@ -126,14 +129,16 @@ def bootstrap(
     the_ids = ids or UuidIdSource()
     the_notifier = notifier or _notifier(settings.notifier)  # checked before any I/O
     uow_factory, engine = _unit_of_work_factory(settings)
+    bus = EventBus()
     return App(
         uow_factory=uow_factory,
         clock=the_clock,
         ids=the_ids,
         notifier=the_notifier,
         authorization=authorization or _allow_all(),
-        bus=EventBus(),
+        bus=bus,
         directory=DirectoryService(uow_factory, the_clock, the_ids),
+        scheduling=SchedulingService(uow_factory, the_clock, the_ids, bus),
         engine=engine,
     )
 

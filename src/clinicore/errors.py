@@ -38,6 +38,7 @@ __all__ = [
     "PermissionDeniedError",
     "PolicyViolation",
     "SchemaVersionError",
+    "SlotTakenError",
     "StaleVersionError",
     "UnknownJurisdictionError",
     "UnknownLocaleError",
@@ -222,3 +223,12 @@ class DeliveryError(ClinicoreError):
 
 class ConfigurationError(ClinicoreError, ValueError):
     """A configuration value (database URL, notifier spec, plugin) is unusable."""
+
+
+class SlotTakenError(PolicyViolation, ConflictError):
+    """A booking overlaps an existing one of the same practitioner, resource or patient.
+
+    Both a [`PolicyViolation`][clinicore.errors.PolicyViolation] (``reasons`` lists the
+    overlap codes) and a [`ConflictError`][clinicore.errors.ConflictError]: whether the
+    other booking committed a second or an hour earlier, the caller lost the time to it.
+    """

@@ -49,6 +49,7 @@ from clinicore.ids import check_id
 from clinicore.intervals import TimeRange
 from clinicore.scheduling._fields import ZERO, elapsed, id_tuple, optional_utc, utc
 from clinicore.scheduling.events import (
+    AppointmentBooked,
     AppointmentCancelled,
     AppointmentCompleted,
     AppointmentConfirmed,
@@ -284,6 +285,10 @@ class Appointment:
         return attrs.evolve(self, status=target, **changes)
 
     # -- transitions -----------------------------------------------------------------------
+    def booked_event(self) -> AppointmentBooked:
+        """The event announcing this appointment was booked (at ``booked_at``)."""
+        return AppointmentBooked(occurred_at=self.booked_at, **self._common())
+
     def confirm(self, at: pendulum.DateTime) -> tuple[Appointment, AppointmentConfirmed]:
         """The patient confirmed."""
         now = utc(at, "at")

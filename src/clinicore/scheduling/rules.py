@@ -42,7 +42,7 @@ import attrs
 import pendulum
 
 from clinicore._validate import instance_of, valid_id
-from clinicore.errors import PolicyViolation, ValidationError
+from clinicore.errors import PolicyViolation, SlotTakenError, ValidationError
 from clinicore.intervals import TimeRange, TimeRangeSet
 from clinicore.scheduling._fields import (
     ZERO,
@@ -99,6 +99,10 @@ OVERRIDABLE = frozenset(
     }
 )
 """What an explicit override may waive (overbooking); a patient is never in two places."""
+
+_OVERLAPS = frozenset(
+    {Reason.PRACTITIONER_OVERLAP, Reason.RESOURCE_OVERLAP, Reason.PATIENT_OVERLAP}
+)
 
 
 @attrs.frozen
@@ -269,10 +273,16 @@ def raise_if_blocked(violations: Sequence[Violation], override: Override | None)
     """Raise `PolicyViolation` listing every reason if anything still refuses the booking.
 
     Raises:
+        SlotTakenError: only overlaps refuse it (also a `ConflictError`).
         PolicyViolation: with ``reasons`` holding every code, in order.
 
     """
     refused = blocking(violations, override)
+    if refused and all(item.reason in _OVERLAPS for item in refused):
+        raise SlotTakenError(
+            "booking refused: " + "; ".join(item.detail for item in refused),
+            reasons=[item.reason.value for item in refused],
+        )
     if refused:
         raise PolicyViolation(
             "booking refused: " + "; ".join(item.detail for item in refused),

@@ -111,6 +111,17 @@ class Agenda:
             key: TimeRangeSet(items) for key, items in grouped.items()
         }
 
+    def with_entries(self, entries: Iterable[tuple[Key, TimeRange]]) -> Agenda:
+        """A new agenda with ``entries`` added (this one is unchanged)."""
+        grouped: defaultdict[Key, list[TimeRange]] = defaultdict(list)
+        for key, item in entries:
+            grouped[key].append(item)
+        combined = Agenda()
+        combined._busy = dict(self._busy)
+        for key, items in grouped.items():
+            combined._busy[key] = self.busy(key) | TimeRangeSet(items)
+        return combined
+
     def busy(self, key: Key) -> TimeRangeSet:
         """Every busy range of ``key``."""
         return self._busy.get(key) or TimeRangeSet()
