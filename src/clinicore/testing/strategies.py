@@ -50,13 +50,29 @@ from clinicore.jurisdictions import get as jurisdiction
 from clinicore.money import Weight, from_minor_units
 from clinicore.patients import Coverage, CoverageKind, Patient
 from clinicore.practitioners import Employment, Practitioner
+from clinicore.scheduling.absences import Absence, AbsenceKind
+from clinicore.scheduling.appointment_types import AppointmentType
+from clinicore.scheduling.appointments import Appointment, AppointmentStatus, Override
+from clinicore.scheduling.patterns import (
+    ExtraHours,
+    Roster,
+    WallClockRange,
+    WeeklyHours,
+    WorkingPattern,
+)
+from clinicore.scheduling.referrals import Referral
+from clinicore.scheduling.resources import Resource
+from clinicore.scheduling.waitlist import WaitlistEntry, WaitlistStatus
 from clinicore.sites import Site
 from clinicore.zones import offset_transitions
 
 __all__ = [
     "DEFAULT_CURRENCIES",
     "DEFAULT_ZONES",
+    "absences",
     "actors",
+    "appointment_types",
+    "appointments",
     "aware_datetimes",
     "consents",
     "coverages",
@@ -69,11 +85,16 @@ __all__ = [
     "person_names",
     "phone_numbers",
     "practitioners",
+    "referrals",
     "registered_strategies",
+    "resources",
     "sites",
     "time_range_sets",
     "time_ranges",
+    "waitlist_entries",
+    "wall_clock_ranges",
     "weights",
+    "working_patterns",
     "zones",
 ]
 
@@ -314,4 +335,184 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         Site: sites(),
         Practitioner: practitioners(),
         Actor: actors(),
+        WallClockRange: wall_clock_ranges(),
+        WorkingPattern: working_patterns(),
+        Resource: resources(),
+        AppointmentType: appointment_types(),
+        Absence: absences(),
+        Appointment: appointments(),
+        Referral: referrals(),
+        WaitlistEntry: waitlist_entries(),
     }
+
+
+# -- scheduling ---------------------------------------------------------------------------------
+_MINUTES = st.integers(0, 24 * 60 - 1)
+
+
+def _wall(minute: int) -> _dt.time:
+    return _dt.time(minute // 60, minute % 60)
+
+
+def wall_clock_ranges() -> st.SearchStrategy[WallClockRange]:
+    """Wall-clock ranges to the minute, some running past midnight."""
+    return (
+        st.tuples(_MINUTES, _MINUTES)
+        .filter(lambda pair: pair[0] != pair[1])
+        .map(lambda pair: WallClockRange(_wall(pair[0]), _wall(pair[1])))
+    )
+
+
+def _day_hours() -> st.SearchStrategy[WallClockRange]:
+    """Same-day ranges between 06:00 and 21:00 (never overlapping a second one)."""
+    return st.tuples(st.integers(6 * 60, 12 * 60), st.integers(15, 9 * 60)).map(
+        lambda pair: WallClockRange(_wall(pair[0]), _wall(pair[0] + pair[1]))
+    )
+
+
+@st.composite
+def working_patterns(draw: st.DrawFn, zones: Sequence[str] = DEFAULT_ZONES) -> WorkingPattern:
+    """Patterns with weekly hours on distinct weekdays, maybe a roster and extra hours."""
+    days = draw(st.sets(st.integers(0, 6), max_size=7))
+    weekly = [
+        WeeklyHours(
+            weekday=day,
+            hours=[draw(_day_hours())],
+            every_weeks=draw(st.integers(1, 3)),
+            valid_from=draw(st.none() | st.dates(_dt.date(2024, 1, 1), _dt.date(2026, 1, 1))),
+        )
+        for day in sorted(days)
+    ]
+    rosters = draw(
+        st.lists(
+            st.builds(
+                Roster,
+                anchor=st.dates(_dt.date(2024, 1, 1), _dt.date(2027, 1, 1)),
+                days_on=st.integers(1, 6),
+                days_off=st.integers(1, 6),
+                hours=_day_hours().map(lambda item: (item,)),
+            ),
+            max_size=1,
+        )
+    )
+    extra = draw(
+        st.lists(
+            st.builds(
+                ExtraHours,
+                day=st.dates(_dt.date(2024, 1, 1), _dt.date(2027, 1, 1)),
+                hours=wall_clock_ranges().map(lambda item: (item,)),
+            ),
+            max_size=2,
+        )
+    )
+    return WorkingPattern(
+        id=draw(ids("wp")),
+        practitioner_id=draw(ids("prac")),
+        site_id=draw(ids("site")),
+        timezone=draw(st.sampled_from(list(zones))),
+        weekly=weekly,
+        rosters=rosters,
+        extra=extra,
+    )
+
+
+def resources() -> st.SearchStrategy[Resource]:
+    """Chairs, rooms and devices."""
+    return st.builds(
+        Resource,
+        id=ids("res"),
+        site_id=ids("site"),
+        kind=st.sampled_from(["chair", "room", "xray", "laser"]),
+        name=st.sampled_from(["Chair 1", "Room B", "OPG"]),
+        active=st.booleans(),
+    )
+
+
+_DURATIONS = st.integers(5, 240).map(lambda minutes: _dt.timedelta(minutes=minutes))
+_BUFFERS = st.integers(0, 30).map(lambda minutes: _dt.timedelta(minutes=minutes))
+
+
+def appointment_types() -> st.SearchStrategy[AppointmentType]:
+    """Types with buffers, resource kinds, practitioner lists, caps and referral needs."""
+    return st.builds(
+        AppointmentType,
+        id=ids("type"),
+        name=st.sampled_from(["Checkup", "Hygiene", "Root canal", "Physio"]),
+        duration=_DURATIONS,
+        buffer_before=_BUFFERS,
+        buffer_after=_BUFFERS,
+        resource_kinds=st.lists(st.sampled_from(["chair", "xray"]), max_size=2),
+        practitioner_ids=st.lists(ids("prac"), max_size=3),
+        new_patient=st.booleans(),
+        referral_speciality=st.none() | st.just("physiotherapy"),
+        acute=st.booleans(),
+        daily_cap=st.none() | st.integers(1, 20),
+    )
+
+
+def absences() -> st.SearchStrategy[Absence]:
+    """Absences of any kind, a few minutes to a few weeks long."""
+    return st.builds(
+        Absence,
+        id=ids("abs"),
+        practitioner_id=ids("prac"),
+        kind=st.sampled_from(AbsenceKind),
+        period=time_ranges(max_duration=_dt.timedelta(days=21)),
+    )
+
+
+@st.composite
+def appointments(draw: st.DrawFn, zones: Sequence[str] = DEFAULT_ZONES) -> Appointment:
+    """Appointments in any status, with buffers, resources and maybe an override."""
+    start = draw(aware_datetimes(zones))
+    return Appointment(
+        id=draw(ids("apt")),
+        site_id=draw(ids("site")),
+        patient_id=draw(ids("pat")),
+        practitioner_id=draw(ids("prac")),
+        appointment_type=draw(st.sampled_from(["checkup", "hygiene"])),
+        start=start,
+        end=start + draw(_DURATIONS),
+        booked_at=start - _dt.timedelta(days=draw(st.integers(0, 60))),
+        buffer_before=draw(_BUFFERS),
+        buffer_after=draw(_BUFFERS),
+        resource_ids=draw(st.lists(ids("res"), max_size=2)),
+        status=draw(st.sampled_from(AppointmentStatus)),
+        override=draw(st.none() | st.builds(Override, by=ids("user"), reason=st.just("squeeze"))),
+        acute=draw(st.booleans()),
+        series_id=draw(st.none() | ids("series")),
+        reference=draw(st.none() | st.just("plan-1/visit-1")),
+        service_codes=draw(st.lists(st.sampled_from(["0010", "1040", "2060"]), max_size=3)),
+    )
+
+
+@st.composite
+def referrals(draw: st.DrawFn) -> Referral:
+    """Referrals valid for up to a year with some sessions used."""
+    start = draw(st.dates(_dt.date(2024, 1, 1), _dt.date(2027, 1, 1)))
+    allowed = draw(st.integers(1, 20))
+    return Referral(
+        id=draw(ids("ref")),
+        patient_id=draw(ids("pat")),
+        issuer=draw(st.sampled_from(["gp-17", "Dr. Outside"])),
+        speciality=draw(st.sampled_from(["physiotherapy", "orthodontics"])),
+        valid_from=start,
+        valid_until=start + _dt.timedelta(days=draw(st.integers(0, 365))),
+        sessions_allowed=allowed,
+        sessions_used=draw(st.integers(0, allowed)),
+    )
+
+
+def waitlist_entries() -> st.SearchStrategy[WaitlistEntry]:
+    """Waitlist entries in any status."""
+    return st.builds(
+        WaitlistEntry,
+        id=ids("wait"),
+        patient_id=ids("pat"),
+        site_id=ids("site"),
+        appointment_type=st.sampled_from(["checkup", "hygiene"]),
+        requested_at=aware_datetimes(),
+        wanted=time_ranges(max_duration=_dt.timedelta(days=30)),
+        practitioner_ids=st.lists(ids("prac"), max_size=2),
+        status=st.sampled_from(WaitlistStatus),
+    )

@@ -39,9 +39,21 @@ from clinicore.testing.contracts.repositories import (
     PractitionerRepositoryContract,
     SiteRepositoryContract,
 )
+from clinicore.testing.contracts.scheduling import (
+    AbsenceRepositoryContract,
+    AppointmentRepositoryContract,
+    AppointmentTypeRepositoryContract,
+    ReferralRepositoryContract,
+    ResourceRepositoryContract,
+    WaitlistRepositoryContract,
+    WorkingPatternRepositoryContract,
+)
 from clinicore.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
+    "AbsenceRepositoryContract",
+    "AppointmentRepositoryContract",
+    "AppointmentTypeRepositoryContract",
     "AuthorizationPolicyContract",
     "ClockContract",
     "FeeScheduleContract",
@@ -50,6 +62,10 @@ __all__ = [
     "NotifierContract",
     "PatientRepositoryContract",
     "PractitionerRepositoryContract",
+    "ReferralRepositoryContract",
+    "ResourceRepositoryContract",
     "SiteRepositoryContract",
     "UnitOfWorkContract",
+    "WaitlistRepositoryContract",
+    "WorkingPatternRepositoryContract",
 ]
