@@ -9,6 +9,8 @@ a `ConflictError` too).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pendulum
 import pytest
 import sqlalchemy as sa
@@ -21,7 +23,7 @@ from clinicore.testing.contracts._concurrency import run_together
 from clinicore.testing.scheduling import MONDAY, World, build_world
 
 WRITERS = 8
-CASES = {
+CASES: dict[str, Callable[[int], tuple[str, str, list[str] | None]]] = {
     # who books: (patient, practitioner, resource) per thread index
     "same practitioner": lambda i: (f"pat-{i + 1}", "dr-a", None),
     "same patient": lambda i: ("pat-1", ("dr-a", "dr-b")[i % 2], None),

@@ -64,7 +64,7 @@ def an_appointment(**overrides: Any) -> Appointment:
     return Appointment(**fields)
 
 
-class ResourceRepositoryContract(_AggregateRepositoryContract[Resource]):
+class ResourceRepositoryContract(_AggregateRepositoryContract[Resource]):  # type: ignore[type-var]
     """Checks for a [`ResourceRepository`][clinicore.ports.ResourceRepository].
 
     Provide the fixture ``uow_factory``.
@@ -89,7 +89,7 @@ class ResourceRepositoryContract(_AggregateRepositoryContract[Resource]):
             assert uow.resources.list_by_site(site) == [stored]
 
 
-class AppointmentTypeRepositoryContract(_AggregateRepositoryContract[AppointmentType]):
+class AppointmentTypeRepositoryContract(_AggregateRepositoryContract[AppointmentType]):  # type: ignore[type-var]
     """Checks for an [`AppointmentTypeRepository`][clinicore.ports.AppointmentTypeRepository].
 
     Provide the fixture ``uow_factory``.
@@ -114,7 +114,7 @@ class AppointmentTypeRepositoryContract(_AggregateRepositoryContract[Appointment
         return strategies.appointment_types()
 
 
-class WorkingPatternRepositoryContract(_AggregateRepositoryContract[WorkingPattern]):
+class WorkingPatternRepositoryContract(_AggregateRepositoryContract[WorkingPattern]):  # type: ignore[type-var]
     """Checks for a [`WorkingPatternRepository`][clinicore.ports.WorkingPatternRepository].
 
     Provide the fixture ``uow_factory``.
@@ -150,7 +150,7 @@ class WorkingPatternRepositoryContract(_AggregateRepositoryContract[WorkingPatte
             assert uow.working_patterns.list_for(site_id=site, practitioner_id="nobody") == []
 
 
-class AbsenceRepositoryContract(_AggregateRepositoryContract[Absence]):
+class AbsenceRepositoryContract(_AggregateRepositoryContract[Absence]):  # type: ignore[type-var]
     """Checks for an [`AbsenceRepository`][clinicore.ports.AbsenceRepository].
 
     Provide the fixture ``uow_factory``.
@@ -183,7 +183,7 @@ class AbsenceRepositoryContract(_AggregateRepositoryContract[Absence]):
             assert uow.absences.list_overlapping(after, practitioner_ids=who) == []
 
 
-class ReferralRepositoryContract(_AggregateRepositoryContract[Referral]):
+class ReferralRepositoryContract(_AggregateRepositoryContract[Referral]):  # type: ignore[type-var]
     """Checks for a [`ReferralRepository`][clinicore.ports.ReferralRepository].
 
     Provide the fixture ``uow_factory``.
@@ -215,7 +215,7 @@ class ReferralRepositoryContract(_AggregateRepositoryContract[Referral]):
             assert uow.referrals.list_for_patient(stored.patient_id) == [stored]
 
 
-class WaitlistRepositoryContract(_AggregateRepositoryContract[WaitlistEntry]):
+class WaitlistRepositoryContract(_AggregateRepositoryContract[WaitlistEntry]):  # type: ignore[type-var]
     """Checks for a [`WaitlistRepository`][clinicore.ports.WaitlistRepository].
 
     Provide the fixture ``uow_factory``.
@@ -251,7 +251,7 @@ class WaitlistRepositoryContract(_AggregateRepositoryContract[WaitlistEntry]):
             assert uow.waitlist.list_waiting(site, "checkup") == [waiting]
 
 
-class AppointmentRepositoryContract(_AggregateRepositoryContract[Appointment]):
+class AppointmentRepositoryContract(_AggregateRepositoryContract[Appointment]):  # type: ignore[type-var]
     """Checks for an [`AppointmentRepository`][clinicore.ports.AppointmentRepository].
 
     Provide the fixture ``uow_factory``.
@@ -288,11 +288,12 @@ class AppointmentRepositoryContract(_AggregateRepositoryContract[Appointment]):
         self, uow_factory: UnitOfWorkFactory, shared: str
     ) -> None:
         first = self._add(uow_factory, an_appointment())
-        same = {
+        choices: dict[str, dict[str, Any]] = {
             "practitioner": {"practitioner_id": first.practitioner_id},
             "resource": {"resource_ids": first.resource_ids},
             "patient": {"patient_id": first.patient_id},
-        }[shared]
+        }
+        same = choices[shared]
         second = an_appointment(start=_START.add(minutes=25), **same)
         with uow_factory() as uow, pytest.raises(ConflictError):
             uow.appointments.add(second)
