@@ -390,8 +390,8 @@ def _candidates(  # noqa: PLR0917 - a private helper of find_slots
     rank = (query.preferences.rank(practitioner), practitioner)
     window = query.window
     own = available & TimeRangeSet([window])
-    free = own - busy.busy_within(practitioner_key(practitioner), window)
-    for gap in free:
+    key = practitioner_key(practitioner)
+    for gap in _free_gaps(own, key, busy):
         cursor = gap.start
         while cursor + total <= gap.end:
             start = cursor + before
@@ -415,6 +415,13 @@ def _candidates(  # noqa: PLR0917 - a private helper of find_slots
                         ),
                     )
             cursor = _next_grid(start, step_seconds) - before
+
+
+def _free_gaps(own: TimeRangeSet, key: Key, busy: Agenda) -> Iterator[TimeRange]:
+    """The free parts of each available range, computed range by range (lazily)."""
+    for part in own:
+        single = TimeRangeSet._from_lists([part.start], [part.end])
+        yield from single - busy.busy_within(key, part)
 
 
 def _next_grid(start: pendulum.DateTime, step_seconds: int) -> pendulum.DateTime:
