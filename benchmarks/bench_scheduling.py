@@ -94,9 +94,9 @@ def _appointments(count: int, working: TimeRangeSet, booked_days: int) -> list[A
     found: list[Appt] = []
     first_week = [r for r in working if r.start < WINDOW_START.add(days=booked_days)]
     for p in range(len(PRACTITIONERS)):
-        for day in first_week:
-            start = int(day.start.timestamp())
-            while start + LENGTH <= int(day.end.timestamp()) and len(found) < count:
+        for hours in first_week:
+            start = int(hours.start.timestamp())
+            while start + LENGTH <= int(hours.end.timestamp()) and len(found) < count:
                 found.append((p, rng.randrange(len(CHAIRS)), start, start + LENGTH))
                 start += LENGTH
     days = max(90, count // PER_DAY)

@@ -138,5 +138,7 @@ def _dst_day(site: Site, start: _dt.date, end: _dt.date) -> str:
     )
 
 
-SECTIONS: tuple[Section, ...] = (clinic_section,)
+from clinicore.demo.scheduling import scheduling_section  # noqa: E402 - needs the types above
+
+SECTIONS: tuple[Section, ...] = (clinic_section, scheduling_section)
 """The demo's parts in order; each module of clinicore appends its own section here."""
