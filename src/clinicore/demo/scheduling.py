@@ -189,8 +189,7 @@ _WISHES = (
 )
 
 
-def _book_week(app: App, start: _dt.date, days: int, console: Console) -> list[str]:
-    notes: list[str] = []
+def _book_week(app: App, start: _dt.date, days: int, console: Console) -> None:
     service = app.scheduling
     zones = {"berlin": "Europe/Berlin", "oslo": "Europe/Oslo"}
     booked: dict[str, Appointment] = {}
@@ -207,7 +206,7 @@ def _book_week(app: App, start: _dt.date, days: int, console: Console) -> list[s
             count=1,
         )
         if not slots:
-            notes.append(f"no {kind} slot for {patient} at {site} near {day}")
+            console.print(f"  no {kind} slot for {patient} at {site} near {day}")
             continue
         slot = slots[0]
         booked[f"{patient}/{kind}"] = service.book(
@@ -230,11 +229,8 @@ def _book_week(app: App, start: _dt.date, days: int, console: Console) -> list[s
         ),
         preferences=Preferences(not_before=_dt.time(11)),
     )
-    unplaced = ", ".join(f"#{u.number} ({u.reason})" for u in series.report.unplaced)
-    notes.append(
-        f"series {series.series_id}: {len(series.appointments)} of 4 cleanings booked"
-        + (f"; not placed: {unplaced}" if unplaced else " (all or nothing)")
-    )
+    for unplaced in series.report.unplaced:
+        console.print(f"  series session #{unplaced.number} not placed: {unplaced.reason}")
     # The waitlist: pat-002 would like an Oslo-style earlier checkup... in Berlin.
     wanted = TimeRange(
         local_instant(start, _dt.time(0), "Europe/Berlin"),
@@ -246,44 +242,20 @@ def _book_week(app: App, start: _dt.date, days: int, console: Console) -> list[s
     freed = booked.get("pat-002/checkup")
     if freed is not None:
         cancellation = service.cancel(freed.id, by="patient", reason="travelling")
-        late = "late" if cancellation.appointment.late_cancellation else "in time"
-        notes.append(
-            f"{freed.id} cancelled by the patient ({late}); "
-            f"{len(cancellation.offers)} waitlist offer(s): "
-            + "; ".join(offer.explanation for offer in cancellation.offers)
-        )
         if cancellation.offers and cancellation.offers[0].entry.id == entry.id:
-            refill = service.accept_offer(entry.id, freed.id)
-            notes.append(f"refilled from the waitlist: {refill.id} for {refill.patient_id}")
-    # A double booking is refused with every reason, an override records who and why.
-    first = booked.get("pat-001/checkup")
-    if first is not None:
-        try:
-            service.book(
-                site_id="berlin",
-                patient_id="pat-006",
-                practitioner_id=first.practitioner_id,
-                appointment_type="checkup",
-                start=first.start,
-                resource_ids=first.resource_ids,
-            )
-        except ClinicoreError as refused:
-            reasons = ", ".join(getattr(refused, "reasons", ()))
-            notes.append(f"double booking refused: {type(refused).__name__} ({reasons})")
-    return notes
+            service.accept_offer(entry.id, freed.id)
 
 
-def _run_first_day(app: App, start: _dt.date) -> list[str]:
+def _run_first_day(app: App, start: _dt.date) -> None:
     """Play the lifecycle of the first day: confirm, arrive (some late), treat, no-show."""
     clock = app.clock
     if not isinstance(clock, FixedClock):
-        return []
+        return
     before = clock.now()
     day = TimeRange(
         local_instant(start, _dt.time(0), "Europe/Berlin"),
         local_instant(start + _dt.timedelta(days=1), _dt.time(0), "Europe/Berlin"),
     )
-    notes: list[str] = []
     appointments = [
         a for a in app.scheduling.appointments_of("berlin", day) if a.status.value == "booked"
     ]
@@ -292,17 +264,14 @@ def _run_first_day(app: App, start: _dt.date) -> list[str]:
         if number == len(appointments) - 1 and number > 0:
             clock.set(appointment.start.add(minutes=20))
             app.scheduling.mark_no_show(appointment.id)
-            notes.append(f"{appointment.id}: no-show")
             continue
         clock.set(appointment.start.add(minutes=3 * number))
         app.scheduling.check_in(appointment.id)
         clock.set(appointment.start.add(minutes=3 * number + 2))
         app.scheduling.start_treatment(appointment.id)
         clock.set(appointment.end.add(minutes=number))
-        done = app.scheduling.complete(appointment.id)
-        notes.append(f"{done.id}: completed in {done.actual_duration}")
+        app.scheduling.complete(appointment.id)
     clock.set(before)
-    return notes
 
 
 def scheduling_section(app: App, window: DemoWindow, console: Console) -> None:
@@ -314,14 +283,50 @@ def scheduling_section(app: App, window: DemoWindow, console: Console) -> None:
         local_instant(start, _dt.time(0), "Europe/Berlin"),
         local_instant(end + _dt.timedelta(days=21), _dt.time(0), "Europe/Berlin"),
     )
-    notes: list[str] = []
     if not app.scheduling.appointments_of("berlin", everything):
-        notes = _book_week(app, start, days, console)
-        notes += _run_first_day(app, start)
+        _book_week(app, start, days, console)
+        _run_first_day(app, start)
     console.print(_hours_table(app, start, end))
     console.print(_days_table(app, start, end))
-    for note in notes:
-        console.print(f"  {note}")
+    for line in _summary(app, everything):
+        console.print(f"  {line}")
+
+
+def _summary(app: App, everything: TimeRange) -> list[str]:
+    """Series, waitlist refills and a refused double booking, read back from the store."""
+    lines: list[str] = []
+    stored = app.scheduling.appointments_of("berlin", everything)
+    series: dict[str, list[Appointment]] = {}
+    for appointment in stored:
+        if appointment.series_id is not None:
+            series.setdefault(appointment.series_id, []).append(appointment)
+    for series_id, members in sorted(series.items()):
+        dates = ", ".join(f"{m.start.in_timezone('Europe/Berlin'):%a %d %b %H:%M}" for m in members)
+        lines.append(f"series {series_id} (all or nothing): {len(members)} cleanings: {dates}")
+    for appointment in stored:
+        if (appointment.reference or "").startswith("waitlist/"):
+            lines.append(
+                f"{appointment.id}: {appointment.patient_id} took a cancelled "
+                f"{appointment.appointment_type} from the waitlist (earliest request first)"
+            )
+    first = next((a for a in stored if a.appointment_type == "checkup"), None)
+    if first is not None:
+        try:
+            app.scheduling.book(
+                site_id="berlin",
+                patient_id="pat-006",
+                practitioner_id=first.practitioner_id,
+                appointment_type="checkup",
+                start=first.start,
+                resource_ids=first.resource_ids,
+            )
+        except ClinicoreError as refused:
+            reasons = ", ".join(getattr(refused, "reasons", ()))
+            lines.append(
+                f"booking {first.practitioner_id} at {first.id}'s time again is refused: "
+                f"{type(refused).__name__} ({reasons})"
+            )
+    return lines
 
 
 def _hours_table(app: App, start: _dt.date, end: _dt.date) -> Table:
@@ -335,7 +340,7 @@ def _hours_table(app: App, start: _dt.date, end: _dt.date) -> Table:
     table.add_column("site", no_wrap=True)
     day = start
     while day < end:
-        table.add_column(f"{day:%a}\n{day:%d}", justify="right", no_wrap=True)
+        table.add_column(f"{day:%a}"[:2] + f"{day:%d}", justify="right", no_wrap=True)
         day += _dt.timedelta(days=1)
     with app.uow_factory() as uow:
         patterns = uow.working_patterns.list_for()
@@ -382,6 +387,8 @@ def _days_table(app: App, start: _dt.date, end: _dt.date) -> Table:
             local_start, _ = appointment.treatment.in_zone(zone)
             chairs = ",".join(r.removeprefix(f"{site}-") for r in appointment.resource_ids)
             status = appointment.status.value
+            if appointment.actual_duration is not None:
+                status += f" in {appointment.actual_duration.seconds // 60} min"
             if appointment.override is not None:
                 status += ", override"
             text = (
