@@ -218,7 +218,9 @@ class Appointment:
     acute: bool = attrs.field(default=False, validator=strict_bool)
     series_id: str | None = attrs.field(default=None, converter=_optional_id)
     referral_id: str | None = attrs.field(default=None, converter=_optional_id)
-    reference: str | None = None
+    reference: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(short_text(200))
+    )
     service_codes: tuple[str, ...] = attrs.field(default=(), converter=_codes)
     confirmed_at: pendulum.DateTime | None = attrs.field(default=None, converter=_confirmed_at)
     arrived_at: pendulum.DateTime | None = attrs.field(default=None, converter=_arrived_at)
@@ -227,7 +229,9 @@ class Appointment:
     cancelled_at: pendulum.DateTime | None = attrs.field(default=None, converter=_cancelled_at)
     cancelled_by: CancelledBy | None = attrs.field(default=None, converter=_optional_cancelled_by)
     late_cancellation: bool = attrs.field(default=False, validator=strict_bool)
-    cancel_reason: str | None = None
+    cancel_reason: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(short_text(500))
+    )
     previous_id: str | None = attrs.field(default=None, converter=_optional_id)
     next_id: str | None = attrs.field(default=None, converter=_optional_id)
     version: int = attrs.field(default=0, validator=version)

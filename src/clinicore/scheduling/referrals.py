@@ -26,6 +26,7 @@ import attrs
 from clinicore._validate import short_text, valid_id, version
 from clinicore.errors import PolicyViolation, ValidationError
 from clinicore.ids import check_id
+from clinicore.privacy import mask_text
 from clinicore.scheduling._fields import a_date, positive_int
 
 __all__ = ["Referral"]
@@ -47,7 +48,8 @@ class Referral:
     Args:
         id: the referral's id.
         patient_id: who is referred.
-        issuer: who issued it (a practitioner id or an outside doctor's code).
+        issuer: who issued it (a practitioner id or an outside doctor's code); masked in
+            ``repr()`` since it may be a name.
         speciality: the target speciality, matched against a type's ``referral_speciality``.
         valid_from: first day it may be used.
         valid_until: last day it may be used (appointments on that day still count).
@@ -59,7 +61,7 @@ class Referral:
 
     id: str = attrs.field(validator=valid_id)
     patient_id: str = attrs.field(validator=valid_id)
-    issuer: str = attrs.field(validator=short_text(100))
+    issuer: str = attrs.field(validator=short_text(100), repr=mask_text)
     speciality: str = attrs.field(converter=_speciality)
     valid_from: _dt.date = attrs.field(validator=a_date)
     valid_until: _dt.date = attrs.field(validator=a_date)

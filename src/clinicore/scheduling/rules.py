@@ -130,7 +130,9 @@ class BookingPolicy:
     """
 
     min_lead: _dt.timedelta = attrs.field(default=ZERO, validator=non_negative_duration)
-    max_horizon: _dt.timedelta | None = _dt.timedelta(days=365)
+    max_horizon: _dt.timedelta | None = attrs.field(
+        default=_dt.timedelta(days=365), validator=attrs.validators.optional(non_negative_duration)
+    )
     daily_cap: int | None = attrs.field(default=None, validator=optional_positive_int)
     acute_reserve: _dt.timedelta = attrs.field(default=ZERO, validator=non_negative_duration)
     acute_release: _dt.timedelta = attrs.field(
