@@ -78,10 +78,7 @@ GARBAGE = st.one_of(
     st.just(object()),
 )
 FIELDS = [
-    (kind, field)
-    for kind in GOOD
-    for field in kind.__attrs_attrs__  # type: ignore[attr-defined]
-    if field.name != "version"
+    (kind, field) for kind in GOOD for field in kind.__attrs_attrs__ if field.name != "version"
 ]
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 import pendulum
@@ -113,6 +114,11 @@ class Violation:
     detail: str
 
 
+def _optional_duration(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        non_negative_duration(instance, attribute, value)
+
+
 @attrs.frozen
 class BookingPolicy:
     """A site's booking rules.
@@ -131,7 +137,7 @@ class BookingPolicy:
 
     min_lead: _dt.timedelta = attrs.field(default=ZERO, validator=non_negative_duration)
     max_horizon: _dt.timedelta | None = attrs.field(
-        default=_dt.timedelta(days=365), validator=attrs.validators.optional(non_negative_duration)
+        default=_dt.timedelta(days=365), validator=_optional_duration
     )
     daily_cap: int | None = attrs.field(default=None, validator=optional_positive_int)
     acute_reserve: _dt.timedelta = attrs.field(default=ZERO, validator=non_negative_duration)
