@@ -16,6 +16,7 @@ from clinicore.errors import (
     SlotTakenError,
     ValidationError,
 )
+from clinicore.ids import SequentialIdSource
 from clinicore.intervals import TimeRange
 from clinicore.ports import UnitOfWorkFactory
 from clinicore.scheduling import (
@@ -32,8 +33,11 @@ from clinicore.scheduling import (
 from clinicore.scheduling.absences import Absence
 from clinicore.scheduling.appointments import AppointmentStatus, Override
 from clinicore.scheduling.referrals import Referral
+from clinicore.scheduling.rules import BookingPolicy
 from clinicore.scheduling.search import Preferences
 from clinicore.scheduling.series import SeriesSpec
+from clinicore.services.bus import EventBus
+from clinicore.services.scheduling import SchedulingService
 from clinicore.testing.scheduling import MONDAY, NOW, ZONE, World, build_world
 
 
@@ -287,3 +291,44 @@ def test_bad_input_is_refused_and_nothing_is_stored(world: World) -> None:
     with pytest.raises(ValidationError):
         TimeRange(MONDAY, MONDAY.subtract(days=1))
     assert count_appointments(world) == 0
+
+
+def test_sch5_slot_search_honours_caps_lead_time_and_the_acute_reserve(world: World) -> None:
+    policy = BookingPolicy(daily_cap=1, min_lead=dt.timedelta(days=7, hours=2))
+    strict = SchedulingService(
+        world.uow_factory, world.clock, SequentialIdSource("s"), EventBus(), policy=policy
+    )
+    book(world, MONDAY.at(10), practitioner_id="dr-a")
+    slots = strict.find_slots(
+        site_id="berlin",
+        appointment_type="checkup",
+        patient_id="pat-2",
+        window=TimeRange(MONDAY, MONDAY.add(days=1)),
+        count=50,
+    )
+    assert slots  # dr-b still has room
+    assert {slot.practitioner_id for slot in slots} == {"dr-b"}  # dr-a reached the cap
+    assert min(slot.start for slot in slots) >= NOW + dt.timedelta(days=7, hours=2)  # elapsed
+    held_back = SchedulingService(
+        world.uow_factory,
+        world.clock,
+        SequentialIdSource("h"),
+        EventBus(),
+        policy=BookingPolicy(acute_reserve=dt.timedelta(hours=7, minutes=30)),
+    )
+    assert not held_back.find_slots(
+        site_id="berlin",
+        appointment_type="checkup",
+        patient_id="pat-2",
+        window=TimeRange(MONDAY, MONDAY.add(days=1)),
+        practitioner_ids=["dr-b"],
+    )
+    with pytest.raises(PolicyViolation) as refused:
+        held_back.book(
+            site_id="berlin",
+            patient_id="pat-2",
+            practitioner_id="dr-b",
+            appointment_type="checkup",
+            start=MONDAY.at(11),
+        )
+    assert refused.value.reasons == ("acute_reserve",)
