@@ -378,8 +378,14 @@ class SchedulingService:
         if policy.daily_cap is None and kind.daily_cap is None and not policy.acute_reserve:
             return None  # search already honours every other rule
 
+        contexts: dict[str, BookingContext] = {}
+
         def accept(slot: Slot) -> bool:
-            context = self._context(calendar, slot.practitioner_id, now, has_referral=True)
+            context = contexts.get(slot.practitioner_id)
+            if context is None:
+                context = contexts[slot.practitioner_id] = self._context(
+                    calendar, slot.practitioner_id, now, has_referral=True
+                )
             proposal = Proposal(
                 appointment_type=attrs.evolve(kind, duration=slot.end - slot.start),
                 practitioner_id=slot.practitioner_id,
