@@ -73,7 +73,18 @@ class UtcDateTime(sa.types.TypeDecorator[_dt.datetime]):
         """UTC; naive UTC on SQLite so that text comparison orders instants."""
         if value is None:
             return None
-        instant = _dt.datetime.fromtimestamp(to_utc(value).timestamp(), _dt.UTC)
+        utc = to_utc(value)
+        # A plain datetime with the same fields: exact to the microsecond, no float.
+        instant = _dt.datetime(
+            utc.year,
+            utc.month,
+            utc.day,
+            utc.hour,
+            utc.minute,
+            utc.second,
+            utc.microsecond,
+            tzinfo=_dt.UTC,
+        )
         return instant.replace(tzinfo=None) if dialect.name == "sqlite" else instant
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
