@@ -17,6 +17,10 @@ right with the matching contract suite in
 | `IdSource` | new ids | UUID, sequential |
 | `FeeSchedule` | prices a service | price list, country packs |
 | `AuthorizationPolicy` | may this actor do this | allow-all, role-based |
+| `ResourceRepository`, `AppointmentTypeRepository` | chairs, rooms; visit types | memory, SQL |
+| `WorkingPatternRepository`, `AbsenceRepository` | working time, absences | memory, SQL |
+| `AppointmentRepository` | appointments; refuses overlaps even under concurrency | memory, SQL |
+| `ReferralRepository`, `WaitlistRepository` | referrals, the waitlist | memory, SQL |
 
 Repositories follow one pattern: ``add`` stores a new aggregate, ``get`` reads one or raises
 [`NotFoundError`][clinicore.errors.NotFoundError], ``find`` reads one or returns ``None``,
