@@ -121,3 +121,20 @@ def test_bad_appointments_are_refused() -> None:
         booked().cancel(START, "nobody")
     with pytest.raises(ValidationError):
         booked(resource_ids="chair-1")
+
+
+@pytest.mark.parametrize(("hours_before", "late"), [(23, True), (25, False)])
+def test_sch7_norway_late_cancellation_under_24_hours(hours_before: int, late: bool) -> None:
+    """Source: rules.md, "Norway": late cancellation (under 24 h) and no-show may be charged.
+
+    The default `BookingPolicy.late_cancellation_window` is those 24 hours; billing decides
+    on the fee from the `AppointmentCancelled` event's ``late`` flag.
+    """
+    from clinicore.scheduling.rules import BookingPolicy  # noqa: PLC0415
+
+    oslo = pendulum.datetime(2026, 10, 26, 9, tz="Europe/Oslo")
+    window = BookingPolicy().late_cancellation_window
+    _, event = booked(start=oslo, end=oslo.add(minutes=30)).cancel(
+        oslo.subtract(hours=hours_before), "patient", late_window=window
+    )
+    assert event.late is late
