@@ -27,6 +27,7 @@ from clinicore.errors import NotFoundError, PolicyViolation, ValidationError
 from clinicore.ids import IdSource, PatientId, PractitionerId, SiteId, check_id
 from clinicore.intervals import TimeRange, TimeRangeSet
 from clinicore.ports import UnitOfWork, UnitOfWorkFactory
+from clinicore.practitioners import Practitioner
 from clinicore.scheduling.absences import Absence, holiday_ranges
 from clinicore.scheduling.appointment_types import AppointmentType
 from clinicore.scheduling.appointments import Appointment, Override
@@ -508,7 +509,7 @@ class SchedulingService:
         blocked = kind.blocked(start)
         window = _day_around(blocked, site.timezone)
         calendar = self._calendar(
-            uow, site, window, patient_ids=[patient_id], practitioners=[practitioner.id]
+            uow, site, window, patient_ids=[patient_id], practitioners=[practitioner]
         )
         calendar = attrs.evolve(calendar, existing=[*calendar.existing, *extra_existing])
         ignore = [previous.id] if previous is not None else []
@@ -865,7 +866,8 @@ class SchedulingService:
         _require(window, TimeRange, "window")
         with self._uow_factory() as uow:
             site = uow.sites.get(SiteId(site_id))
-            calendar = self._calendar(uow, site, window, practitioners=[practitioner_id])
+            practitioner = uow.practitioners.get(PractitionerId(practitioner_id))
+            calendar = self._calendar(uow, site, window, practitioners=[practitioner])
         return calendar.available.get(practitioner_id, TimeRangeSet())
 
     # -- gathering facts ---------------------------------------------------------------------
@@ -876,13 +878,15 @@ class SchedulingService:
         window: TimeRange,
         *,
         patient_ids: Sequence[str] = (),
-        practitioners: Sequence[str] | None = None,
+        practitioners: Sequence[Practitioner] | None = None,
     ) -> _Calendar:
-        everyone = [p.id for p in uow.practitioners.list_all(site_id=site.id) if p.active]
-        chosen = everyone if practitioners is None else [p for p in practitioners if p in everyone]
+        if practitioners is None:
+            practitioners = uow.practitioners.list_all(site_id=site.id)
+        chosen: list[str] = [p.id for p in practitioners if p.active and site.id in p.site_ids]
+        only = chosen[0] if len(chosen) == 1 else None
         patterns = [
             pattern
-            for pattern in uow.working_patterns.list_for(site_id=site.id)
+            for pattern in uow.working_patterns.list_for(site_id=site.id, practitioner_id=only)
             if pattern.practitioner_id in chosen
         ]
         absent = uow.absences.list_overlapping(window, practitioner_ids=chosen)
