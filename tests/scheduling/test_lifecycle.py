@@ -138,3 +138,12 @@ def test_sch7_norway_late_cancellation_under_24_hours(hours_before: int, late: b
         oslo.subtract(hours=hours_before), "patient", late_window=window
     )
     assert event.late is late
+
+
+def test_an_appointment_blocks_at_most_24_hours() -> None:
+    with pytest.raises(ValidationError):
+        booked(end=START.add(hours=23, minutes=50), buffer_after=dt.timedelta(minutes=20))
+    from clinicore.scheduling.appointment_types import AppointmentType  # noqa: PLC0415
+
+    with pytest.raises(ValidationError):
+        AppointmentType(id="t", name="T", duration=dt.timedelta(hours=25))

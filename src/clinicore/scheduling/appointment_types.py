@@ -38,6 +38,8 @@ from clinicore.zones import to_utc
 
 __all__ = ["AppointmentType"]
 
+_MAX_BLOCKED = _dt.timedelta(hours=24)  # = appointments.MAX_BLOCKED (no import cycle)
+
 
 def _kinds(value: object) -> tuple[str, ...]:
     # Kept in the given order and with repeats: two chairs means two chairs.
@@ -89,6 +91,14 @@ class AppointmentType:
     acute: bool = attrs.field(default=False, validator=strict_bool)
     daily_cap: int | None = attrs.field(default=None, validator=optional_positive_int)
     version: int = attrs.field(default=0, validator=version)
+
+    def __attrs_post_init__(self) -> None:
+        total = self.buffer_before + self.duration + self.buffer_after
+        if total > _MAX_BLOCKED:
+            raise ValidationError(
+                f"type {self.id!r} blocks {total} with its buffers, more than {_MAX_BLOCKED}",
+                field="duration",
+            )
 
     @property
     def referral_required(self) -> bool:

@@ -60,7 +60,15 @@ from clinicore.scheduling.events import (
     TreatmentStarted,
 )
 
-__all__ = ["RELEASED", "Appointment", "AppointmentStatus", "CancelledBy", "Override", "collision"]
+__all__ = [
+    "MAX_BLOCKED",
+    "RELEASED",
+    "Appointment",
+    "AppointmentStatus",
+    "CancelledBy",
+    "Override",
+    "collision",
+]
 
 
 class AppointmentStatus(enum.StrEnum):
@@ -89,6 +97,12 @@ _ALLOWED: dict[AppointmentStatus, frozenset[AppointmentStatus]] = {
 }
 RELEASED = frozenset({S.CANCELLED, S.RESCHEDULED})
 """States whose time is free again for others."""
+
+MAX_BLOCKED = _dt.timedelta(hours=24)
+"""The longest time one appointment may block, buffers included.
+
+A bound on appointment length lets repositories find overlaps with an index range scan
+(only appointments starting at most this long before a range can reach into it)."""
 
 
 @attrs.frozen
@@ -241,6 +255,11 @@ class Appointment:
             raise ValidationError(
                 f"appointment ends at {self.end.isoformat()}, not after its start "
                 f"{self.start.isoformat()}",
+                field="end",
+            )
+        if self.blocked.duration > MAX_BLOCKED:
+            raise ValidationError(
+                f"appointment {self.id!r} blocks {self.blocked.duration}, more than {MAX_BLOCKED}",
                 field="end",
             )
 

@@ -35,7 +35,7 @@ from clinicore.errors import ConflictError, ValidationError
 from clinicore.intervals import TimeRange
 from clinicore.scheduling.absences import Absence
 from clinicore.scheduling.appointment_types import AppointmentType
-from clinicore.scheduling.appointments import Appointment
+from clinicore.scheduling.appointments import MAX_BLOCKED, Appointment
 from clinicore.scheduling.patterns import WorkingPattern
 from clinicore.scheduling.referrals import Referral
 from clinicore.scheduling.resources import Resource
@@ -262,6 +262,7 @@ _SQLITE_TRIGGERS = {
             SELECT 1 FROM clinicore_appointments AS other
             WHERE other.exclusive AND other.id != NEW.id
               AND other.practitioner_id = NEW.practitioner_id
+              AND other.blocked_start > datetime(NEW.blocked_start, '-1 day')
               AND other.blocked_start < NEW.blocked_end
               AND NEW.blocked_start < other.blocked_end)
         BEGIN SELECT RAISE(ABORT, 'clinicore: overlapping appointments: practitioner'); END""",
@@ -270,6 +271,7 @@ _SQLITE_TRIGGERS = {
             SELECT 1 FROM clinicore_appointments AS other
             WHERE other.occupies AND other.id != NEW.id
               AND other.patient_id = NEW.patient_id
+              AND other.start_at > datetime(NEW.start_at, '-1 day')
               AND other.start_at < NEW.end_at
               AND NEW.start_at < other.end_at)
         BEGIN SELECT RAISE(ABORT, 'clinicore: overlapping appointments: patient'); END""",
@@ -281,6 +283,7 @@ _SQLITE_RESOURCE_TRIGGER = """
         SELECT 1 FROM clinicore_appointment_resources AS other
         WHERE other.exclusive AND other.appointment_id != NEW.appointment_id
           AND other.resource_id = NEW.resource_id
+          AND other.blocked_start > datetime(NEW.blocked_start, '-1 day')
           AND other.blocked_start < NEW.blocked_end
           AND NEW.blocked_start < other.blocked_end)
     BEGIN SELECT RAISE(ABORT, 'clinicore: overlapping appointments: resource'); END"""
@@ -479,6 +482,8 @@ class SqlAppointmentRepository(_JsonRepository[Appointment]):
     ) -> list[Appointment]:
         """Appointments holding time that meets ``window``, of the keys given."""
         table, link = self.table, appointment_resources
+        # No appointment blocks more than MAX_BLOCKED: the index scan starts there.
+        earliest = window.start - MAX_BLOCKED
         keys: list[sa.ColumnElement[bool]] = []
         if practitioner_ids:
             keys.append(table.c.practitioner_id.in_(list(practitioner_ids)))
@@ -487,6 +492,7 @@ class SqlAppointmentRepository(_JsonRepository[Appointment]):
         if resource_ids:
             using = sa.select(link.c.appointment_id).where(
                 link.c.resource_id.in_(list(resource_ids)),
+                link.c.blocked_start > earliest,
                 link.c.blocked_start < window.end,
                 link.c.blocked_end > window.start,
             )
@@ -497,6 +503,7 @@ class SqlAppointmentRepository(_JsonRepository[Appointment]):
             sa.select(table)
             .where(
                 table.c.occupies,
+                table.c.blocked_start > earliest,
                 table.c.blocked_start < window.end,
                 table.c.blocked_end > window.start,
                 sa.or_(*keys),
