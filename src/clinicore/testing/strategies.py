@@ -43,6 +43,9 @@ from clinicore.contact import (
     EmailAddress,
     PhoneNumber,
 )
+from clinicore.dental.sites import SurfacesSite
+from clinicore.dental.surfaces import Face
+from clinicore.dental.teeth import ALL_TEETH, Notation, Tooth
 from clinicore.ids import PatientId, PractitionerId, SiteId
 from clinicore.intervals import TimeRange, TimeRangeSet
 from clinicore.jurisdictions import available as available_jurisdictions
@@ -65,14 +68,18 @@ __all__ = [
     "email_addresses",
     "ids",
     "money",
+    "notations",
     "patients",
     "person_names",
     "phone_numbers",
     "practitioners",
     "registered_strategies",
     "sites",
+    "surfaces_sites",
+    "teeth",
     "time_range_sets",
     "time_ranges",
+    "tooth_sets",
     "weights",
     "zones",
 ]
@@ -314,4 +321,32 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         Site: sites(),
         Practitioner: practitioners(),
         Actor: actors(),
+        Tooth: teeth(),
     }
+
+
+# -- dental (DEN-1 .. DEN-3) --------------------------------------------------------------------
+def notations() -> st.SearchStrategy[Notation]:
+    """The three tooth notations."""
+    return st.sampled_from(list(Notation))
+
+
+def teeth(*, supernumerary: bool = True) -> st.SearchStrategy[Tooth]:
+    """Any permanent or primary tooth, and (unless told not to) supernumerary ones."""
+    regular = st.sampled_from(ALL_TEETH)
+    if not supernumerary:
+        return regular
+    return st.one_of(regular, regular.map(lambda tooth: Tooth(tooth.fdi, True)))
+
+
+def tooth_sets(*, max_size: int = 12) -> st.SearchStrategy[frozenset[Tooth]]:
+    """Non-empty sets of teeth, mixing permanent, primary and supernumerary ones."""
+    return st.frozensets(teeth(), min_size=1, max_size=max_size)
+
+
+@st.composite
+def surfaces_sites(draw: st.DrawFn) -> SurfacesSite:
+    """Some surfaces of one regular tooth."""
+    tooth = draw(teeth(supernumerary=False))
+    faces = draw(st.frozensets(st.sampled_from(list(Face)), min_size=1))
+    return SurfacesSite(tooth, faces)
