@@ -33,8 +33,12 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Protocol, Self, TypeVar, runtime_checkable
 
+import pendulum
+
 from clinicore.actors import Actor
 from clinicore.clock import Clock
+from clinicore.dental.chart import Chart
+from clinicore.dental.plans import TreatmentPlan
 from clinicore.fees import FeeQuery, FeeQuote
 from clinicore.ids import IdSource, PatientId, PractitionerId, SiteId
 from clinicore.messages import DeliveryReceipt, OutboundMessage
@@ -47,12 +51,14 @@ __all__ = [
     "AggregateRepository",
     "AuthorizationPolicy",
     "Clock",
+    "DentalChartRepository",
     "FeeSchedule",
     "IdSource",
     "Notifier",
     "PatientRepository",
     "PractitionerRepository",
     "SiteRepository",
+    "TreatmentPlanRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]
@@ -176,6 +182,16 @@ class UnitOfWork(Protocol):
         """Practitioners."""
         ...
 
+    @property
+    def dental_charts(self) -> DentalChartRepository:
+        """Dental charts (one per patient, keyed by the patient's id)."""
+        ...
+
+    @property
+    def treatment_plans(self) -> TreatmentPlanRepository:
+        """Dental treatment plans."""
+        ...
+
     def __enter__(self) -> Self:
         """Begin the transaction."""
         ...
@@ -260,4 +276,49 @@ class AuthorizationPolicy(Protocol):
 
     def is_allowed(self, actor: Actor, action: str, target: str | None = None) -> bool:
         """Whether ``actor`` may do ``action`` (on ``target``, an aggregate id, if given)."""
+        ...
+
+
+# -- dental (DEN-3, DEN-8, DEN-11) ------------------------------------------------------------
+@runtime_checkable
+class DentalChartRepository(AggregateRepository[Chart, str], Protocol):
+    """Dental charts, keyed by the patient's id.
+
+    A chart's history is append-only: ``update`` stores only entries added since the copy
+    was read and raises [`ConflictError`][clinicore.errors.ConflictError] if the copy drops
+    or changes an entry already stored.
+    """
+
+
+@runtime_checkable
+class TreatmentPlanRepository(AggregateRepository[TreatmentPlan, str], Protocol):
+    """Dental treatment plans.
+
+    The audit trail is append-only: ``update`` stores only entries added since the copy was
+    read and raises [`ConflictError`][clinicore.errors.ConflictError] if the copy drops or
+    changes one already stored.
+    """
+
+    def list_for_patient(self, patient_id: PatientId) -> list[TreatmentPlan]:
+        """Every plan of the patient, ordered by id."""
+        ...
+
+    def list_open(
+        self, *, site_id: SiteId | None = None, after: str | None = None, limit: int = 100
+    ) -> list[TreatmentPlan]:
+        """Up to ``limit`` plans not closed (at ``site_id``), with ids after ``after``, by id."""
+        ...
+
+    def list_needing_follow_up(
+        self,
+        now: pendulum.DateTime,
+        today: _dt.date,
+        *,
+        site_id: SiteId | None = None,
+        limit: int = 100,
+    ) -> list[TreatmentPlan]:
+        """Open plans with no visit booked from ``now`` on and no callback due from ``today``.
+
+        Ordered by id; the input to follow-up work (DEN-8).
+        """
         ...

@@ -30,6 +30,10 @@ Examples:
 
 from clinicore.testing.contracts.authorization import AuthorizationPolicyContract
 from clinicore.testing.contracts.clock import ClockContract
+from clinicore.testing.contracts.dental import (
+    DentalChartRepositoryContract,
+    TreatmentPlanRepositoryContract,
+)
 from clinicore.testing.contracts.fee_schedule import FeeScheduleContract
 from clinicore.testing.contracts.ids import IdSourceContract
 from clinicore.testing.contracts.jurisdiction import JurisdictionContract
@@ -44,6 +48,7 @@ from clinicore.testing.contracts.unit_of_work import UnitOfWorkContract
 __all__ = [
     "AuthorizationPolicyContract",
     "ClockContract",
+    "DentalChartRepositoryContract",
     "FeeScheduleContract",
     "IdSourceContract",
     "JurisdictionContract",
@@ -51,5 +56,6 @@ __all__ = [
     "PatientRepositoryContract",
     "PractitionerRepositoryContract",
     "SiteRepositoryContract",
+    "TreatmentPlanRepositoryContract",
     "UnitOfWorkContract",
 ]
