@@ -28,6 +28,8 @@ from clinicore.errors import ConfigurationError
 from clinicore.ids import IdSource, UuidIdSource
 from clinicore.ports import AuthorizationPolicy, Notifier, UnitOfWork, UnitOfWorkFactory
 from clinicore.services.bus import EventBus
+from clinicore.services.dental import DentalService
+from clinicore.services.dental import subscribe as subscribe_dental
 from clinicore.services.directory import DirectoryService
 
 if TYPE_CHECKING:
@@ -77,6 +79,7 @@ class App:
         authorization: who may do what.
         bus: routes domain events to the modules that react to them.
         directory: sites, practitioners and patients.
+        dental: dental charts and treatment plans.
 
     """
 
@@ -88,6 +91,7 @@ class App:
     bus: EventBus
     directory: DirectoryService
     engine: sa.Engine | None = None
+    dental: DentalService = attrs.field(kw_only=True)
 
     def close(self) -> None:
         """Release the database connections, if any."""
@@ -126,15 +130,20 @@ def bootstrap(
     the_ids = ids or UuidIdSource()
     the_notifier = notifier or _notifier(settings.notifier)  # checked before any I/O
     uow_factory, engine = _unit_of_work_factory(settings)
+    the_authorization = authorization or _allow_all()
+    bus = EventBus()
+    dental = DentalService(uow_factory, the_clock, the_ids, the_authorization, bus)
+    subscribe_dental(bus, dental)
     return App(
         uow_factory=uow_factory,
         clock=the_clock,
         ids=the_ids,
         notifier=the_notifier,
-        authorization=authorization or _allow_all(),
-        bus=EventBus(),
+        authorization=the_authorization,
+        bus=bus,
         directory=DirectoryService(uow_factory, the_clock, the_ids),
         engine=engine,
+        dental=dental,
     )
 
 

@@ -690,9 +690,18 @@ class TreatmentPlan:
         return self._edited((*self.variants, variant), at, actor_id, "variant.added", variant_id)
 
     def add_item(
-        self, variant_id: str, item: PlanItem, at: pendulum.DateTime, actor_id: str
+        self,
+        variant_id: str,
+        item: PlanItem,
+        at: pendulum.DateTime,
+        actor_id: str,
+        *,
+        followers: Iterable[str] = (),
     ) -> TreatmentPlan:
         """A copy with ``item`` (proposed) added to a variant.
+
+        ``followers`` are ids of items of the variant that must come after the new one;
+        they get it as a dependency.
 
         Raises:
             InvalidTransitionError: the plan is accepted or closed.
@@ -707,7 +716,14 @@ class TreatmentPlan:
             raise ValidationError(f"a new item must be proposed, not {item.status}", field="status")
         if any(i.id == item.id for v in self.variants for i in v.items):
             raise ValidationError(f"item id {item.id!r} exists already", field="id")
-        items = (*variant.items, item)
+        after = set(followers)
+        items = tuple(
+            attrs.evolve(i, depends_on=i.depends_on | {item.id}) if i.id in after else i
+            for i in (*variant.items, item)
+        )
+        unknown = after - {i.id for i in variant.items}
+        if unknown:
+            raise NotFoundError("plan item", sorted(unknown)[0])
         topological_order([i for i in items if i.status.is_live])
         changed = attrs.evolve(variant, items=items, visits=())
         return self._edited(self._replace(changed), at, actor_id, "item.added", variant_id, item.id)

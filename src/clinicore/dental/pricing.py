@@ -35,7 +35,7 @@ from clinicore.errors import ValidationError
 from clinicore.fees import FeeQuery, FeeQuote, PricingSubject
 from clinicore.money import check_currency, sum_money, zero
 
-__all__ = ["FeeQuoter", "ItemPrice", "PlanTotals", "quote_item"]
+__all__ = ["FeeQuoter", "ItemPrice", "PlanTotals", "PricedLine", "price_items", "quote_item"]
 
 
 class FeeQuoter(Protocol):
@@ -151,3 +151,68 @@ def quote_item(
         justification=justification,
     )
     return ItemPrice.from_quote(schedule.quote(query))
+
+
+class PricedLine(Protocol):
+    """What pricing reads from a plan item."""
+
+    @property
+    def id(self) -> str:
+        """The item's id."""
+        ...
+
+    @property
+    def procedure_code(self) -> str:
+        """The fee-schedule code."""
+        ...
+
+    @property
+    def factor(self) -> Decimal | None:
+        """The fee factor, if any."""
+        ...
+
+    @property
+    def quantity(self) -> int:
+        """How many times the fee applies."""
+        ...
+
+    @property
+    def factor_justification(self) -> str | None:
+        """The reason for a factor above the threshold."""
+        ...
+
+
+def price_items(
+    schedule: FeeQuoter,
+    items: Iterable[PricedLine],
+    *,
+    on: _dt.date,
+    subject: PricingSubject | None = None,
+) -> dict[str, ItemPrice]:
+    """The price of every item, asking ``schedule`` once per distinct line.
+
+    Plans repeat lines (the same filling on several teeth), so identical queries are
+    answered from the first quote. The result maps item ids to prices.
+
+    Raises:
+        NotFoundError, ValidationError: as `quote_item` (the first failing item).
+
+    """
+    the_subject = subject or PricingSubject()
+    seen: dict[tuple[str, Decimal | None, int, str | None], ItemPrice] = {}
+    prices: dict[str, ItemPrice] = {}
+    for item in items:
+        key = (item.procedure_code, item.factor, item.quantity, item.factor_justification)
+        price = seen.get(key)
+        if price is None:
+            price = seen[key] = quote_item(
+                schedule,
+                code=item.procedure_code,
+                on=on,
+                factor=item.factor,
+                quantity=item.quantity,
+                subject=the_subject,
+                justification=item.factor_justification,
+            )
+        prices[item.id] = price
+    return prices

@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 
 from clinicore._validate import non_empty_text, string_set, to_enum, valid_id
+from clinicore.dental.chart import Condition
 from clinicore.dental.sites import (
     ArchSite,
     MouthSite,
@@ -45,6 +46,7 @@ from clinicore.dental.sites import (
 from clinicore.errors import NotFoundError, ValidationError
 
 __all__ = [
+    "CHARTED_CATEGORIES",
     "DEFAULT_CATALOG",
     "DEFAULT_ORDER_RULES",
     "Phase",
@@ -167,6 +169,17 @@ DEFAULT_ORDER_RULES: frozenset[tuple[str, str]] = frozenset(
     }
 )
 """``(before, after)`` categories: on overlapping teeth, ``after`` depends on ``before``."""
+
+
+CHARTED_CATEGORIES: Mapping[str, Condition] = {
+    "filling": Condition.FILLING,
+    "sealant": Condition.SEALANT,
+    "extraction": Condition.MISSING,
+    "implant": Condition.IMPLANT,
+    "crown": Condition.CROWN,
+    "root_canal": Condition.ROOT_CANAL,
+}
+"""What a done item of a category adds to the chart of its tooth."""
 
 
 class ProcedureCatalog:

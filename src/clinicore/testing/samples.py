@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import attrs
 import pendulum
 from moneyed import Money
 
+from clinicore.billing.price_list import PriceEntry, PriceList
 from clinicore.contact import PhoneNumber
 from clinicore.dental.chart import Chart, ChartEntry
 from clinicore.dental.plans import PlanItem, TreatmentPlan, group_into_visits
@@ -34,6 +36,7 @@ from clinicore.sites import Site
 
 __all__ = [
     "a_dental_chart",
+    "a_dental_price_list",
     "a_patient",
     "a_plan_item",
     "a_practitioner",
@@ -159,4 +162,43 @@ def a_dental_chart(patient_id: str | None = None) -> Chart:
         ChartEntry.of(Tooth(16), "caries", at, "dr-a", surfaces="MO"),
         ChartEntry.of(Tooth(26), "crown", at, "dr-a"),
         ChartEntry.of(Tooth(36), "missing", at, "dr-a", note="extracted elsewhere"),
+    )
+
+
+_SAMPLE_PRICES = {
+    "EXAM": "45.00",
+    "PAIN": "60.00",
+    "XRAY": "25.00",
+    "PCR": "95.00",
+    "SRP": "80.00",
+    "SEAL": "30.00",
+    "EXT": "120.00",
+    "IMPL": "1450.00",
+    "RCT": "480.00",
+    "FILL": "110.00",
+    "CROWN": "780.00",
+    "BRIDGE": "1900.00",
+    "DENT": "1200.00",
+    "ALIGN": "2400.00",
+}
+
+
+def a_dental_price_list(currency: str = "EUR", schedule_id: str = "sample-dental") -> PriceList:
+    """A plain price list for every code of the default procedure catalogue.
+
+    Prices are given in EUR; another currency multiplies them by ten (NOK, roughly).
+    """
+    factor = 1 if currency == "EUR" else 10
+    return PriceList(
+        schedule_id,
+        currency,
+        [
+            PriceEntry(
+                code=code,
+                description=DEFAULT_CATALOG.get(code).name,
+                price=Money(Decimal(price) * factor, currency),
+                valid_from=_dt.date(2020, 1, 1),
+            )
+            for code, price in _SAMPLE_PRICES.items()
+        ],
     )
