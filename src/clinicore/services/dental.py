@@ -33,6 +33,7 @@ from clinicore.actors import Actor
 from clinicore.clock import Clock
 from clinicore.dental.chart import Chart, ChartEntry, ChartState, EntryAction
 from clinicore.dental.events import ConsentRecorded, PlanAccepted, TreatmentItemDone
+from clinicore.dental.odontogram import OdontogramDentition, render_odontogram
 from clinicore.dental.plans import (
     PlanItem,
     TreatmentPlan,
@@ -503,6 +504,37 @@ class DentalService:
             return uow.treatment_plans.list_needing_follow_up(
                 now, today, site_id=None if site_id is None else SiteId(site_id), limit=limit
             )
+
+    def odontogram(
+        self,
+        patient_id: str,
+        *,
+        plan_id: str | None = None,
+        dentition: OdontogramDentition | str = OdontogramDentition.PERMANENT,
+        notation: Notation = Notation.FDI,
+    ) -> str:
+        """The patient's chart as SVG, with the open work of the plan's chosen variant.
+
+        The variant drawn is the accepted one, or the first open one of a plan not yet
+        accepted. The title names the plan, never the patient.
+        """
+        chart = self.chart(patient_id)
+        variant = None
+        title = "Odontogram"
+        if plan_id is not None:
+            plan = self.plan(plan_id)
+            variant = plan.accepted_variant or next(
+                (v for v in plan.variants if v.status is VariantStatus.OPEN), None
+            )
+            title = f"{plan.title} ({variant.label})" if variant else plan.title
+        return render_odontogram(
+            chart,
+            variant,
+            dentition=dentition,
+            notation=notation,
+            catalog=self.catalog,
+            title=title,
+        )
 
     def totals(self, plan_id: str) -> dict[str, PlanTotals]:
         """The totals of every variant of the plan, by variant id."""
