@@ -83,6 +83,7 @@ class Notation(enum.Enum):
     """Zsigmondy-Palmer quadrant notation (``UR1``-``LL8``, primary ``URA``-``LLE``)."""
 
     _slot: int
+    _parse: dict[str, Tooth]
 
     @classmethod
     def of(cls, value: object) -> Notation:
@@ -191,12 +192,9 @@ class Tooth:
 
         """
         try:
-            found = _PARSE[notation._slot].get(text)
-        except (AttributeError, TypeError):
-            found = None
-        if found is None:
+            return notation._parse[text]
+        except (AttributeError, KeyError, TypeError):
             return _parse_slow(text, notation)
-        return found
 
     def format(self, notation: Notation) -> str:
         """The tooth written in ``notation``.
@@ -347,6 +345,9 @@ _PARSE: tuple[dict[str, Tooth], dict[str, Tooth], dict[str, Tooth]] = ({}, {}, {
 for _tooth in itertools.chain(_BY_KEY.values(), _SUPERNUMERARY.values()):
     for _slot_index, _name in enumerate(_tooth._names):
         _PARSE[_slot_index][_name] = _tooth
+
+for _notation in Notation:
+    _notation._parse = _PARSE[_notation._slot]
 
 _HINTS = {
     Notation.FDI: "FDI teeth are 11-48 or 51-85 (quadrant digit, then tooth)",
