@@ -1149,7 +1149,7 @@ def group_into_visits(
         ValidationError: the dependencies form a cycle.
 
     """
-    prefix = id_prefix or f"{variant.id}-visit-"
+    prefix = id_prefix or f"{variant.id[:40]}-visit-"
     visits: list[Visit] = []
     current: list[PlanItem] = []
 
