@@ -12,6 +12,8 @@ right with the matching contract suite in
 | `SiteRepository` | sites | memory, SQL |
 | `PatientRepository` | patients | memory, SQL |
 | `PractitionerRepository` | practitioners | memory, SQL  |
+| `DentalChartRepository` | dental charts (append-only history) | memory, SQL |
+| `TreatmentPlanRepository` | treatment plans, open-plan queries | memory, SQL |
 | `Notifier` | sends SMS, e-mail, call tasks | console, file, recording |
 | `Clock` | the current instant | system, fixed |
 | `IdSource` | new ids | UUID, sequential |

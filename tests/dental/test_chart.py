@@ -164,3 +164,19 @@ def test_den3_any_past_chart_equals_replaying_its_prefix(
     assert isinstance(past, ChartState)
     for tooth in (Tooth(16), Tooth(11), Tooth(36)):
         assert past.of(tooth) == replayed.current().of(tooth)
+
+
+def test_den3_reconstruction_on_the_autumn_dst_night_in_berlin() -> None:
+    """02:30 happens twice in Europe/Berlin on 2026-10-25; the chart tells them apart."""
+    first = pendulum.datetime(2026, 10, 25, 0, 30, tz="UTC")  # 02:30 CEST
+    second = pendulum.datetime(2026, 10, 25, 1, 30, tz="UTC")  # 02:30 CET
+    assert first.in_timezone("Europe/Berlin").hour == second.in_timezone("Europe/Berlin").hour
+    chart = Chart(id="p", patient_id="p").record(
+        ChartEntry.of(MOLAR, "caries", first, "dr-a", surfaces="O"),
+        ChartEntry.of(MOLAR, "filling", second, "dr-a", surfaces="O"),
+    )
+    between = pendulum.datetime(2026, 10, 25, 1, 0, tz="UTC").in_timezone("Europe/Berlin")
+    assert chart.state_at(between).of(MOLAR).caries == {Face.OCCLUSAL}
+    assert chart.state_at(second.in_timezone("Europe/Berlin")).of(MOLAR).filling == {Face.OCCLUSAL}
+    oslo_spring = pendulum.datetime(2026, 3, 29, 3, 0, tz="Europe/Oslo")  # right after 02:00->03:00
+    assert chart.state_at(oslo_spring).of(MOLAR).is_sound

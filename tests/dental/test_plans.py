@@ -33,6 +33,7 @@ from clinicore.errors import (
     PolicyViolation,
     ValidationError,
 )
+from clinicore.money import from_minor_units
 from clinicore.scheduling.requests import BookingRequest
 from clinicore.testing.samples import a_plan_item, a_treatment_plan
 
@@ -326,3 +327,33 @@ def test_den6_the_audit_trail_only_grows(operations: list[tuple[str, str]]) -> N
                 assert entry.justification == WHY
     live = plan.variant("v2").live_items()
     assert plan.variant("v2").totals("EUR").amount == Money(100 * len(live), "EUR")
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 500_000), st.integers(0, 100)),
+        min_size=5,
+        max_size=5,
+    ),
+    st.sampled_from([(), ("plan-1-5",), ("plan-1-4",), ("plan-1-5", "plan-1-4", "plan-1-3")]),
+)
+def test_den5_den7_totals_equal_the_sum_of_the_live_items(
+    prices: list[tuple[int, int]], withdrawn: tuple[str, ...]
+) -> None:
+    """Plan totals equal the sum of their items; the shares add up to the amount."""
+    plan = a_treatment_plan(id="plan-1")
+    priced = {}
+    for number, (cents, insurer_percent) in enumerate(prices, start=1):
+        amount = from_minor_units(cents, "EUR")
+        insurer = from_minor_units(cents * insurer_percent // 100, "EUR")
+        priced[f"plan-1-{number}"] = ItemPrice("x", amount, amount - insurer, insurer)
+    plan = plan.set_prices(priced, LATER, "d")
+    for item_id in withdrawn:  # dependants first
+        plan = plan.remove_item(item_id, WHY, LATER, "d")
+    variant = plan.variant("v2")
+    totals = variant.totals("EUR")
+    live = [priced[i.id] for i in variant.live_items()]
+    assert totals.amount == sum((p.amount for p in live), Money(0, "EUR"))
+    assert totals.insurer_share == sum((p.insurer_share for p in live), Money(0, "EUR"))
+    assert totals.patient_share + totals.insurer_share == totals.amount
