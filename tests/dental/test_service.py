@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from clinicore.errors import (
     NotFoundError,
     PermissionDeniedError,
     PolicyViolation,
+    StaleVersionError,
     ValidationError,
 )
 from clinicore.events import DomainEvent
@@ -294,3 +296,35 @@ def test_presenting_without_a_fee_schedule_is_a_configuration_error(app: App) ->
     with pytest.raises(ConfigurationError, match="no fee schedule for site 'oslo'"):
         app.dental.present_plan("p-o", DENTIST)
     assert zero("NOK") == Money(0, "NOK")
+
+
+def test_den11_optimistic_concurrency_with_the_version_the_user_saw(app: App) -> None:
+    plan_id, implant, _ = _plan_with_two_options(app)
+    seen = app.dental.present_plan(plan_id, DENTIST)
+    app.dental.set_notes(plan_id, "Bring the X-rays", DENTIST)  # someone else edits
+    with pytest.raises(StaleVersionError):
+        app.dental.accept_variant(plan_id, implant, DESK, expected_version=seen.version)
+    with pytest.raises(StaleVersionError):
+        app.dental.remove_item(plan_id, "i-fill", WHY, DENTIST, expected_version=seen.version)
+    assert app.dental.plan(plan_id).status is PlanStatus.DRAFT
+
+
+def test_den4_revising_an_item_prices_it_again(app: App) -> None:
+    plan_id, implant, _ = _plan_with_two_options(app)
+    app.dental.present_plan(plan_id, DENTIST)
+    with pytest.raises(ValidationError, match="price list"):
+        app.dental.revise_item(plan_id, "i-fill", DENTIST, factor="2.0")
+    plan = app.dental.revise_item(plan_id, "i-fill", DENTIST, note="tooth-coloured")
+    item = plan.variant(implant).item("i-fill")
+    assert item.note == "tooth-coloured"
+    assert item.price is not None
+    assert plan.status is PlanStatus.DRAFT
+    assert plan.audit[-1].action == "item.revised"
+
+
+def test_den10_the_odontogram_of_a_child_shows_the_mixed_dentition(app: App) -> None:
+    child = ET.fromstring(app.dental.odontogram("kid-1"))
+    adult = ET.fromstring(app.dental.odontogram("pat-1"))
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert len(child.findall(".//svg:g[@class='tooth']", ns)) == 52
+    assert len(adult.findall(".//svg:g[@class='tooth']", ns)) == 32

@@ -780,6 +780,45 @@ class TreatmentPlan:
         plan = attrs.evolve(self, notes=notes, status=PlanStatus.DRAFT)
         return plan._audited(at, actor_id, "notes.set")
 
+    def revise_item(
+        self,
+        item_id: str,
+        at: pendulum.DateTime,
+        actor_id: str,
+        *,
+        factor: Decimal | str | None = None,
+        factor_justification: str | None = None,
+        note: str | None = None,
+        price: ItemPrice | None = None,
+    ) -> TreatmentPlan:
+        """A copy with an item's factor, its justification, note and price replaced.
+
+        The plan becomes a draft: the patient must be shown the change.
+
+        Raises:
+            InvalidTransitionError: the plan is accepted or closed, or the item withdrawn.
+            NotFoundError: no such item.
+            ValidationError: an invalid factor or note.
+
+        """
+        self._require_editable("revise an item")
+        variant, item = self.find_item(item_id)
+        if not item.status.is_live:
+            raise InvalidTransitionError(f"item {item_id!r}", item.status, "revised")
+        revised = attrs.evolve(
+            item,
+            factor=factor,
+            factor_justification=factor_justification,
+            note=note,
+            price=price,
+        )
+        changed = attrs.evolve(
+            variant, items=tuple(revised if i.id == item_id else i for i in variant.items)
+        )
+        return self._edited(
+            self._replace(changed), at, actor_id, "item.revised", variant.id, item_id
+        )
+
     # -- presenting and accepting -----------------------------------------------------------
     def present(self, at: pendulum.DateTime, actor_id: str) -> TreatmentPlan:
         """A copy frozen as a snapshot signed by ``actor_id`` and presented to the patient.

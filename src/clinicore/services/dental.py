@@ -54,7 +54,12 @@ from clinicore.dental.procedures import (
 from clinicore.dental.sites import MouthSite, parse_site
 from clinicore.dental.surfaces import Face
 from clinicore.dental.teeth import Notation, Tooth
-from clinicore.errors import ConfigurationError, PermissionDeniedError, ValidationError
+from clinicore.errors import (
+    ConfigurationError,
+    PermissionDeniedError,
+    StaleVersionError,
+    ValidationError,
+)
 from clinicore.fees import PricingSubject
 from clinicore.ids import IdSource, PatientId, PractitionerId, SiteId
 from clinicore.patients import Patient
@@ -66,6 +71,7 @@ from clinicore.zones import to_utc
 __all__ = ["DentalService", "subscribe"]
 
 _DEFAULT_VISIT = _dt.timedelta(minutes=90)
+_MIXED_DENTITION_BELOW = 13  # years: the last primary teeth are usually lost by 12
 _Change = Callable[[TreatmentPlan, pendulum.DateTime], TreatmentPlan]
 
 
@@ -278,6 +284,66 @@ class DentalService:
             uow.commit()
         return stored
 
+    def revise_item(
+        self,
+        plan_id: str,
+        item_id: str,
+        actor: Actor,
+        *,
+        factor: str | None = None,
+        factor_justification: str | None = None,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> TreatmentPlan:
+        """Replace an item's factor, factor justification and note, and price it again.
+
+        Raises:
+            StaleVersionError: ``expected_version`` is given and the plan changed since.
+            ValidationError: a factor the fee schedule refuses (nothing is stored).
+
+        """
+        self._allow(actor, "dental.plan.edit", plan_id)
+        now = self._clock.now()
+        with self._uow_factory() as uow:
+            plan = self._load(uow, plan_id, expected_version)
+            _, item = plan.find_item(item_id)
+            revised = attrs.evolve(
+                item, factor=factor, factor_justification=factor_justification, note=note
+            )
+            price = None
+            schedule = self._fee_schedules.get(plan.site_id)
+            if schedule is not None:
+                subject = self._subject(uow, plan.patient_id, now.date())
+                price = price_items(schedule, [revised], on=now.date(), subject=subject)[item_id]
+            changed = plan.revise_item(
+                item_id,
+                now,
+                actor.id,
+                factor=revised.factor,
+                factor_justification=factor_justification,
+                note=note,
+                price=price,
+            )
+            stored = uow.treatment_plans.update(changed)
+            uow.commit()
+        return stored
+
+    def set_notes(
+        self,
+        plan_id: str,
+        notes: str | None,
+        actor: Actor,
+        *,
+        expected_version: int | None = None,
+    ) -> TreatmentPlan:
+        """Replace the plan's notes for the patient (a presented plan becomes a draft)."""
+        self._allow(actor, "dental.plan.edit", plan_id)
+        return self._change(
+            plan_id,
+            lambda plan, now: plan.set_notes(notes, now, actor.id),
+            expected_version,
+        )
+
     def set_callback(self, plan_id: str, on: _dt.date | None, actor: Actor) -> TreatmentPlan:
         """Record the day the patient is to be called back (``None`` clears it)."""
         self._allow(actor, "dental.plan.edit", plan_id)
@@ -318,15 +384,24 @@ class DentalService:
             uow.commit()
         return stored
 
-    def accept_variant(self, plan_id: str, variant_id: str, actor: Actor) -> TreatmentPlan:
+    def accept_variant(
+        self,
+        plan_id: str,
+        variant_id: str,
+        actor: Actor,
+        *,
+        expected_version: int | None = None,
+    ) -> TreatmentPlan:
         """Record that the patient chose ``variant_id``; the other variants are archived.
 
-        Publishes [`PlanAccepted`][clinicore.dental.events.PlanAccepted].
+        Publishes [`PlanAccepted`][clinicore.dental.events.PlanAccepted]. Pass the version
+        of the plan the patient was shown as ``expected_version``: if it changed since, a
+        [`StaleVersionError`][clinicore.errors.StaleVersionError] is raised.
         """
         self._allow(actor, "dental.plan.accept", plan_id)
         now = self._clock.now()
         with self._uow_factory() as uow:
-            plan = uow.treatment_plans.get(plan_id).accept(variant_id, now, actor.id)
+            plan = self._load(uow, plan_id, expected_version).accept(variant_id, now, actor.id)
             stored = uow.treatment_plans.update(plan)
             self._bus.publish(
                 uow,
@@ -369,23 +444,53 @@ class DentalService:
 
     # -- declining and removing ----------------------------------------------------------------
     def decline_item(
-        self, plan_id: str, item_id: str, justification: str, actor: Actor
+        self,
+        plan_id: str,
+        item_id: str,
+        justification: str,
+        actor: Actor,
+        *,
+        expected_version: int | None = None,
     ) -> TreatmentPlan:
-        """The patient declines an item; the justification, author and time are audited."""
+        """The patient declines an item; the justification, author and time are audited.
+
+        Raises:
+            ValidationError: no written justification.
+            PermissionDeniedError: the policy does not allow ``dental.plan.decline_item``.
+            StaleVersionError: ``expected_version`` is given and the plan changed since.
+
+        """
         check_justification(justification, f"declining item {item_id!r}")
         self._allow(actor, "dental.plan.decline_item", plan_id)
         return self._change(
-            plan_id, lambda plan, now: plan.decline_item(item_id, justification, now, actor.id)
+            plan_id,
+            lambda plan, now: plan.decline_item(item_id, justification, now, actor.id),
+            expected_version,
         )
 
     def remove_item(
-        self, plan_id: str, item_id: str, justification: str, actor: Actor
+        self,
+        plan_id: str,
+        item_id: str,
+        justification: str,
+        actor: Actor,
+        *,
+        expected_version: int | None = None,
     ) -> TreatmentPlan:
-        """The clinic removes an item; the justification, author and time are audited."""
+        """The clinic removes an item; the justification, author and time are audited.
+
+        Raises:
+            ValidationError: no written justification.
+            PermissionDeniedError: the policy does not allow ``dental.plan.remove_item``.
+            StaleVersionError: ``expected_version`` is given and the plan changed since.
+
+        """
         check_justification(justification, f"removing item {item_id!r}")
         self._allow(actor, "dental.plan.remove_item", plan_id)
         return self._change(
-            plan_id, lambda plan, now: plan.remove_item(item_id, justification, now, actor.id)
+            plan_id,
+            lambda plan, now: plan.remove_item(item_id, justification, now, actor.id),
+            expected_version,
         )
 
     # -- booking and treating -------------------------------------------------------------------
@@ -510,15 +615,25 @@ class DentalService:
         patient_id: str,
         *,
         plan_id: str | None = None,
-        dentition: OdontogramDentition | str = OdontogramDentition.PERMANENT,
+        dentition: OdontogramDentition | str | None = None,
         notation: Notation = Notation.FDI,
     ) -> str:
         """The patient's chart as SVG, with the open work of the plan's chosen variant.
 
         The variant drawn is the accepted one, or the first open one of a plan not yet
-        accepted. The title names the plan, never the patient.
+        accepted. The title names the plan, never the patient. Without ``dentition``, a
+        mixed dentition is drawn for children under 13 and for charts with primary teeth.
         """
         chart = self.chart(patient_id)
+        if dentition is None:
+            with self._uow_factory() as uow:
+                age = uow.patients.get(PatientId(patient_id)).age_on(self._clock.now().date())
+            young = age < _MIXED_DENTITION_BELOW
+            dentition = (
+                OdontogramDentition.MIXED
+                if young or any(tooth.is_primary for tooth in chart.teeth)
+                else OdontogramDentition.PERMANENT
+            )
         variant = None
         title = "Odontogram"
         if plan_id is not None:
@@ -550,10 +665,20 @@ class DentalService:
         if not self._authorization.is_allowed(actor, action, target):
             raise PermissionDeniedError(actor.id, action, target)
 
-    def _change(self, plan_id: str, change: _Change) -> TreatmentPlan:
+    @staticmethod
+    def _load(uow: UnitOfWork, plan_id: str, expected_version: int | None) -> TreatmentPlan:
+        """The plan, checked against the version the caller last saw (if given)."""
+        plan = uow.treatment_plans.get(plan_id)
+        if expected_version is not None and plan.version != expected_version:
+            raise StaleVersionError("treatment_plan", plan_id, expected_version, plan.version)
+        return plan
+
+    def _change(
+        self, plan_id: str, change: _Change, expected_version: int | None = None
+    ) -> TreatmentPlan:
         now = self._clock.now()
         with self._uow_factory() as uow:
-            plan = uow.treatment_plans.get(plan_id)
+            plan = self._load(uow, plan_id, expected_version)
             stored = uow.treatment_plans.update(change(plan, now))
             uow.commit()
         return stored
