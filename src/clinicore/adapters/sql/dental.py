@@ -103,11 +103,21 @@ plan_audit = sa.Table(
 )
 
 
-def _naive_utc(value: pendulum.DateTime | None) -> _dt.datetime | None:
-    """UTC as stored: SQLite keeps no offset, so every instant is written in UTC."""
+def _utc_instant(value: pendulum.DateTime | None) -> _dt.datetime | None:
+    """The instant as a plain UTC datetime: SQLite keeps no offset, so all are in UTC."""
     if value is None:
         return None
-    return _dt.datetime(*to_utc(value).timetuple()[:6], to_utc(value).microsecond, tzinfo=_dt.UTC)
+    utc = to_utc(value)
+    return _dt.datetime(
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        utc.second,
+        utc.microsecond,
+        tzinfo=_dt.UTC,
+    )
 
 
 def _append_rows(
@@ -148,7 +158,7 @@ class SqlDentalChartRepository(SqlRepository[Chart]):
             {
                 "chart_id": aggregate.id,
                 "seq": seq,
-                "recorded_at": _naive_utc(entry.recorded_at),
+                "recorded_at": _utc_instant(entry.recorded_at),
                 "data": entry_to_data(entry),
             }
             for seq, entry in enumerate(aggregate.entries, start=1)
@@ -196,7 +206,7 @@ class SqlTreatmentPlanRepository(SqlRepository[TreatmentPlan]):
             "site_id": aggregate.site_id,
             "status": aggregate.status.value,
             "callback_on": aggregate.callback_on,
-            "last_booked_at": _naive_utc(aggregate.last_booked_start),
+            "last_booked_at": _utc_instant(aggregate.last_booked_start),
             "document": plan_to_data(aggregate, audit=False),
             "version": aggregate.version,
         }
@@ -206,7 +216,7 @@ class SqlTreatmentPlanRepository(SqlRepository[TreatmentPlan]):
             {
                 "plan_id": aggregate.id,
                 "seq": entry.seq,
-                "at": _naive_utc(entry.at),
+                "at": _utc_instant(entry.at),
                 "actor_id": entry.actor_id,
                 "action": entry.action,
                 "item_id": entry.item_id,
@@ -269,7 +279,7 @@ class SqlTreatmentPlanRepository(SqlRepository[TreatmentPlan]):
         check_limit(limit)
         where = [
             plans.c.status != PlanStatus.CLOSED.value,
-            sa.or_(plans.c.last_booked_at.is_(None), plans.c.last_booked_at < _naive_utc(now)),
+            sa.or_(plans.c.last_booked_at.is_(None), plans.c.last_booked_at < _utc_instant(now)),
             sa.or_(plans.c.callback_on.is_(None), plans.c.callback_on < today),
         ]
         if site_id is not None:
