@@ -6,6 +6,7 @@ import datetime as _dt
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pendulum
 import pytest
@@ -30,6 +31,7 @@ from clinicore.events import DomainEvent
 from clinicore.fees import FeeQuery, FeeQuote
 from clinicore.ids import SequentialIdSource
 from clinicore.money import zero
+from clinicore.scheduling.events import AppointmentCancelled, AppointmentRescheduled, CancelledBy
 from clinicore.scheduling.requests import BookingRequest
 from clinicore.testing.samples import a_dental_price_list
 
@@ -328,3 +330,59 @@ def test_den10_the_odontogram_of_a_child_shows_the_mixed_dentition(app: App) -> 
     ns = {"svg": "http://www.w3.org/2000/svg"}
     assert len(child.findall(".//svg:g[@class='tooth']", ns)) == 52
     assert len(adult.findall(".//svg:g[@class='tooth']", ns)) == 32
+
+
+def test_den8_a_cancelled_appointment_frees_its_visit_and_a_moved_one_moves_it(
+    app: App, clock: FixedClock
+) -> None:
+    """No patient is lost: a cancelled visit puts the plan back into follow-ups."""
+    plan_id, implant, _ = _plan_with_two_options(app)
+    app.dental.present_plan(plan_id, DENTIST)
+    plan = app.dental.accept_variant(plan_id, implant, DESK)
+    visit = plan.variant(implant).visits[0]
+    start = START.add(days=3)
+    app.dental.visit_booked(plan_id, visit.id, "apt-1", start, DESK)
+    assert app.dental.follow_ups() == []
+    common: dict[str, Any] = {
+        "occurred_at": START.add(hours=1),
+        "site_id": "berlin",
+        "patient_id": "pat-1",
+        "practitioner_id": "dr-weber",
+        "appointment_type": "treatment",
+    }
+    moved_start = start.add(days=1)
+    with app.uow_factory() as uow:
+        app.bus.publish(
+            uow,
+            AppointmentRescheduled(
+                appointment_id="apt-2",
+                start=moved_start,
+                end=moved_start.add(minutes=30),
+                previous_appointment_id="apt-1",
+                previous_start=start,
+                previous_end=start.add(minutes=30),
+                **common,
+            ),
+        )
+        uow.commit()
+    plan = app.dental.plan(plan_id)
+    moved = plan.variant(implant).visit(visit.id)
+    assert (moved.appointment_id, moved.booked_start) == ("apt-2", moved_start)
+    with app.uow_factory() as uow:
+        app.bus.publish(
+            uow,
+            AppointmentCancelled(
+                appointment_id="apt-2",
+                start=moved_start,
+                end=moved_start.add(minutes=30),
+                cancelled_by=CancelledBy.PATIENT,
+                late=False,
+                **common,
+            ),
+        )
+        uow.commit()
+    plan = app.dental.plan(plan_id)
+    assert plan.variant(implant).visit(visit.id).appointment_id is None
+    assert plan.variant(implant).item("i-ext").status is ItemStatus.ACCEPTED
+    assert [p.id for p in app.dental.follow_ups()] == [plan_id]
+    assert plan.audit[-1].actor_id == "clinicore"

@@ -930,7 +930,40 @@ class TreatmentPlan:
         visits = tuple(booked if v.id == visit_id else v for v in variant.visits)
         changed = attrs.evolve(variant, items=items, visits=visits)
         plan = attrs.evolve(self, variants=self._replace(changed))
-        return plan._audited(at, actor_id, "visit.scheduled", variant.id)
+        return plan._audited(at, actor_id, "visit.scheduled", variant.id, detail=visit_id)
+
+    def visit_for_appointment(self, appointment_id: str) -> Visit | None:
+        """The accepted variant's visit booked as ``appointment_id``, if any."""
+        variant = self.accepted_variant
+        if variant is None:
+            return None
+        return next((v for v in variant.visits if v.appointment_id == appointment_id), None)
+
+    def unschedule_visit(
+        self, appointment_id: str, at: pendulum.DateTime, actor_id: str
+    ) -> TreatmentPlan:
+        """A copy whose visit booked as ``appointment_id`` is no longer booked.
+
+        Its scheduled items are accepted again (to be booked anew); the plan shows up as
+        needing follow-up unless another visit is booked. A plan with no such visit is
+        returned unchanged.
+        """
+        visit = self.visit_for_appointment(appointment_id)
+        variant = self.accepted_variant
+        if visit is None or variant is None or self.status is not PlanStatus.ACCEPTED:
+            return self
+        freed = attrs.evolve(visit, appointment_id=None, booked_start=None)
+        items = tuple(
+            attrs.evolve(i, status=ItemStatus.ACCEPTED, appointment_id=None)
+            if i.id in visit.item_ids and i.status is ItemStatus.SCHEDULED
+            else i
+            for i in variant.items
+        )
+        visits = tuple(freed if v.id == visit.id else v for v in variant.visits)
+        plan = attrs.evolve(
+            self, variants=self._replace(attrs.evolve(variant, items=items, visits=visits))
+        )
+        return plan._audited(at, actor_id, "visit.unscheduled", variant.id, detail=visit.id)
 
     def complete_item(
         self,

@@ -36,6 +36,7 @@ from clinicore.dental.events import ConsentRecorded, PlanAccepted, TreatmentItem
 from clinicore.dental.odontogram import OdontogramDentition, render_odontogram
 from clinicore.dental.plans import (
     PlanItem,
+    PlanStatus,
     TreatmentPlan,
     VariantStatus,
     booking_request,
@@ -64,6 +65,11 @@ from clinicore.fees import PricingSubject
 from clinicore.ids import IdSource, PatientId, PractitionerId, SiteId
 from clinicore.patients import Patient
 from clinicore.ports import AuthorizationPolicy, FeeSchedule, UnitOfWork, UnitOfWorkFactory
+from clinicore.scheduling.events import (
+    AppointmentCancelled,
+    AppointmentNoShow,
+    AppointmentRescheduled,
+)
 from clinicore.scheduling.requests import BookingRequest
 from clinicore.services.bus import EventBus
 from clinicore.zones import to_utc
@@ -71,6 +77,7 @@ from clinicore.zones import to_utc
 __all__ = ["DentalService", "subscribe"]
 
 _DEFAULT_VISIT = _dt.timedelta(minutes=90)
+_SYSTEM = "clinicore"  # the actor id of changes made by event handlers
 _MIXED_DENTITION_BELOW = 13  # years: the last primary teeth are usually lost by 12
 _Change = Callable[[TreatmentPlan, pendulum.DateTime], TreatmentPlan]
 
@@ -656,6 +663,29 @@ class DentalService:
         plan = self.plan(plan_id)
         return {v.id: v.totals(plan.currency) for v in plan.variants}
 
+    # -- event handlers -------------------------------------------------------------------------
+    def on_appointment_gone(
+        self, event: AppointmentCancelled | AppointmentNoShow, uow: UnitOfWork
+    ) -> None:
+        """Free the visit booked as the cancelled or missed appointment (in ``uow``)."""
+        for plan in uow.treatment_plans.list_for_patient(PatientId(event.patient_id)):
+            freed = plan.unschedule_visit(event.appointment_id, event.occurred_at, _SYSTEM)
+            if freed is not plan:
+                uow.treatment_plans.update(freed)
+
+    def on_appointment_rescheduled(self, event: AppointmentRescheduled, uow: UnitOfWork) -> None:
+        """Move the visit booked as the previous appointment to the new one (in ``uow``)."""
+        for plan in uow.treatment_plans.list_for_patient(PatientId(event.patient_id)):
+            visit = plan.visit_for_appointment(event.previous_appointment_id)
+            if visit is None or plan.status is not PlanStatus.ACCEPTED:
+                continue
+            moved = plan.unschedule_visit(
+                event.previous_appointment_id, event.occurred_at, _SYSTEM
+            ).schedule_visit(
+                visit.id, event.appointment_id, event.start, event.occurred_at, _SYSTEM
+            )
+            uow.treatment_plans.update(moved)
+
     # -- internals --------------------------------------------------------------------------
     def _allow(self, actor: Actor, action: str, target: str | None) -> None:
         if not isinstance(actor, Actor):
@@ -735,9 +765,11 @@ class DentalService:
 
 
 def subscribe(bus: EventBus, service: DentalService) -> None:
-    """Wire the dental module's event handlers (none yet: plans react to no other module).
+    """Keep plans in step with the appointments their visits were booked as.
 
-    Booked visits are recorded with
-    [`DentalService.visit_booked`][clinicore.services.dental.DentalService.visit_booked]
-    because appointment events do not carry the booking request's reference.
+    A cancelled or missed appointment frees its visit (the items can be booked again and
+    the plan shows up in follow-ups: no patient is lost); a rescheduled one moves it.
     """
+    bus.subscribe(AppointmentCancelled, service.on_appointment_gone)
+    bus.subscribe(AppointmentNoShow, service.on_appointment_gone)
+    bus.subscribe(AppointmentRescheduled, service.on_appointment_rescheduled)
