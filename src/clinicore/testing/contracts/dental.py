@@ -21,6 +21,7 @@ from clinicore.errors import ConflictError
 from clinicore.ids import PatientId, SiteId
 from clinicore.ports import UnitOfWork, UnitOfWorkFactory
 from clinicore.testing import strategies
+from clinicore.testing.contracts._concurrency import run_together
 from clinicore.testing.contracts.repositories import _AggregateRepositoryContract
 from clinicore.testing.samples import a_dental_chart, a_treatment_plan, unique_id
 
@@ -78,7 +79,13 @@ class TreatmentPlanRepositoryContract(_AggregateRepositoryContract[TreatmentPlan
     """Checks for a [`TreatmentPlanRepository`][clinicore.ports.TreatmentPlanRepository].
 
     Provide the fixture ``uow_factory``.
+
+    Attributes:
+        concurrent_writers: how many threads race in the concurrency check.
+
     """
+
+    concurrent_writers = 4
 
     def repository(self, uow: UnitOfWork) -> Any:
         return uow.treatment_plans
@@ -104,6 +111,31 @@ class TreatmentPlanRepositoryContract(_AggregateRepositoryContract[TreatmentPlan
             uow.treatment_plans.update(shortened)
         with uow_factory() as uow:
             assert uow.treatment_plans.get(stored.id).audit == grown.audit
+
+    def test_den6_concurrent_changes_to_one_plan_commit_exactly_once(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        """Writers racing to decline items of one plan: one wins, the trail has no gaps."""
+        stored = self._add(uow_factory, self.changed(self.new_aggregate()))
+        listed = stored.variant("v2").items
+        items = [i.id for i in listed if not any(i.id in other.depends_on for other in listed)]
+
+        def decline(index: int) -> TreatmentPlan:
+            declined = stored.decline_item(items[index % len(items)], _WHY, _LATER, f"u{index}")
+            with uow_factory() as uow:  # every writer starts from the same stored copy
+                saved: TreatmentPlan = uow.treatment_plans.update(declined)
+                uow.commit()
+                return saved
+
+        results = run_together(self.concurrent_writers, decline)
+        winners = [r for r in results if isinstance(r, TreatmentPlan)]
+        assert len(winners) == 1, results
+        assert all(isinstance(r, ConflictError) for r in results if r not in winners), results
+        with uow_factory() as uow:
+            final = uow.treatment_plans.get(stored.id)
+        assert final == winners[0]
+        assert [entry.seq for entry in final.audit] == list(range(1, len(final.audit) + 1))
+        assert len(final.audit) == len(stored.audit) + 1
 
     def test_den8_plans_of_a_patient(self, uow_factory: UnitOfWorkFactory) -> None:
         patient = PatientId(unique_id("pat"))
