@@ -239,3 +239,8 @@ def test_den1_a_range_never_leaves_its_arch(first: Tooth, last: Tooth, notation:
     assert first in teeth
     assert last in teeth
     assert len(teeth) == abs(first.arch_order - last.arch_order) + 1
+
+
+@given(st.from_type(Tooth))
+def test_den1_from_type_tooth_is_registered(tooth: Tooth) -> None:
+    assert Tooth.parse(tooth.format(FDI), FDI) == tooth

@@ -327,6 +327,8 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         Practitioner: practitioners(),
         Actor: actors(),
         Tooth: teeth(),
+        Chart: dental_charts(),
+        TreatmentPlan: treatment_plans(),
     }
 
 
