@@ -22,6 +22,7 @@ from clinicore.dental.plans import (
     Visit,
     booking_request,
     group_into_visits,
+    not_before,
     topological_order,
 )
 from clinicore.dental.pricing import ItemPrice
@@ -105,14 +106,34 @@ def test_den4_visits_must_cover_items_in_dependency_order() -> None:
 
 def test_den4_a_visit_becomes_a_booking_request() -> None:
     plan = a_treatment_plan(id="plan-1", site_id="berlin", practitioner_id="dr-weber")
-    visit = plan.variant("v2").visits[1]
+    visit = plan.variant("v2").visits[0]
     request = booking_request(plan, visit, earliest=LATER)
     assert isinstance(request, BookingRequest)
-    assert request.duration == _dt.timedelta(minutes=90)
-    assert request.service_codes == ("FILL", "CROWN")
-    assert request.reference == "plan-1/v2-visit-2"
+    assert request.duration == _dt.timedelta(minutes=75)
+    assert request.service_codes == ("RCT",)
+    assert request.reference == "plan-1/v2-visit-1"
     assert request.practitioner_ids == ("dr-weber",)
     assert request.site_id == "berlin"
+    assert request.earliest == LATER
+
+
+def test_den4_a_later_visit_waits_for_the_earlier_one_and_its_healing() -> None:
+    plan = a_treatment_plan(id="plan-1").accept("v1", LATER, "desk")
+    extraction, implant = plan.variant("v1").visits
+    with pytest.raises(PolicyViolation) as waiting:
+        booking_request(plan, implant)
+    assert waiting.value.reasons == ("dependency_not_booked",)
+    assert not_before(plan, extraction) is None
+    booked_at = LATER.add(days=3)
+    plan = plan.schedule_visit(extraction.id, "apt-1", booked_at, LATER, "desk")
+    request = booking_request(plan, plan.variant("v1").visits[1], earliest=LATER)
+    # The socket heals first: 56 x 24 h of elapsed time, across the spring DST switch.
+    assert request.earliest == booked_at.in_timezone("UTC").add(days=56)
+    assert request.earliest.in_timezone("Europe/Berlin").hour == booked_at.hour + 1
+    assert request.service_codes == ("IMPL",)
+    plan = plan.record_consent(LATER, "desk").complete_item("plan-1-1", booked_at.add(days=1), "dr")
+    done_request = booking_request(plan, plan.variant("v1").visits[1])
+    assert done_request.earliest == booked_at.in_timezone("UTC").add(days=57)
 
 
 def test_den4_grouping_respects_the_longest_visit_and_healing_time() -> None:

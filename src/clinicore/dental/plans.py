@@ -69,6 +69,7 @@ __all__ = [
     "booking_request",
     "check_justification",
     "group_into_visits",
+    "not_before",
     "topological_order",
 ]
 
@@ -215,6 +216,7 @@ class PlanItem:
         note: a remark shown to the patient (kept out of ``repr``).
         appointment_id: the appointment it is scheduled in or was done in.
         done_at: when it was done (UTC).
+        healing: how long items depending on it wait after it.
 
     """
 
@@ -233,6 +235,7 @@ class PlanItem:
     note: str | None = attrs.field(default=None, validator=_text, repr=False)
     appointment_id: str | None = None
     done_at: pendulum.DateTime | None = attrs.field(default=None, converter=_optional_utc)
+    healing: _dt.timedelta = _dt.timedelta()
 
     def __attrs_post_init__(self) -> None:
         if self.id in self.depends_on:
@@ -1180,6 +1183,37 @@ def _check_visits(variant: Variant, visits: Sequence[Visit]) -> None:
                 )
 
 
+def not_before(plan: TreatmentPlan, visit: Visit) -> pendulum.DateTime | None:
+    """The earliest start of ``visit`` its dependencies allow, or ``None`` if unconstrained.
+
+    Each item the visit depends on (in another visit) must be done, or booked, and then
+    have healed: its ``done_at`` (or its visit's booked start) plus its ``healing``.
+
+    Raises:
+        PolicyViolation: a dependency is neither done nor booked yet (reason
+            ``dependency_not_booked``): book the earlier visit first.
+
+    """
+    variant = next(v for v in plan.variants if visit in v.visits)
+    items = {item.id: item for item in variant.items}
+    booked = {i: v.booked_start for v in variant.visits for i in v.item_ids}
+    earliest: pendulum.DateTime | None = None
+    for item_id in visit.item_ids:
+        for before_id in items[item_id].depends_on - set(visit.item_ids):
+            before = items[before_id]
+            if not before.status.is_live:
+                continue
+            start = before.done_at or booked.get(before_id)
+            if start is None:
+                raise PolicyViolation(
+                    f"visit {visit.id!r} waits for item {before_id!r}, which is not booked yet",
+                    reasons=("dependency_not_booked",),
+                )
+            ready = start + before.healing
+            earliest = ready if earliest is None or ready > earliest else earliest
+    return earliest
+
+
 def booking_request(
     plan: TreatmentPlan,
     visit: Visit,
@@ -1188,16 +1222,28 @@ def booking_request(
     earliest: pendulum.DateTime | None = None,
     latest: pendulum.DateTime | None = None,
 ) -> BookingRequest:
-    """What scheduling needs to book ``visit`` of ``plan``."""
+    """What scheduling needs to book ``visit`` of ``plan``.
+
+    ``earliest`` is moved later when the visit's dependencies need healing time (see
+    `not_before`).
+
+    Raises:
+        PolicyViolation: a dependency of the visit is not booked yet.
+
+    """
     variant = next(v for v in plan.variants if visit in v.visits)
     items = {item.id: item for item in variant.items}
+    healed = not_before(plan, visit)
+    start = earliest
+    if healed is not None and (start is None or healed > to_utc(start, field="earliest")):
+        start = healed
     return BookingRequest(
         patient_id=plan.patient_id,
         site_id=plan.site_id,
         appointment_type=visit.appointment_type,
         duration=visit.duration,
         practitioner_ids=tuple(practitioner_ids) or (plan.practitioner_id,),
-        earliest=earliest,
+        earliest=start,
         latest=latest,
         service_codes=[items[i].procedure_code for i in visit.item_ids],
         reference=f"{plan.id}/{visit.id}",

@@ -130,6 +130,11 @@ def _duration(instance: Any, attribute: attrs.Attribute[Any], value: object) -> 
         raise ValidationError(f"duration {value!r} must be a positive timedelta", field="duration")
 
 
+def _not_negative(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, _dt.timedelta) or value < _dt.timedelta():
+        raise ValidationError(f"healing {value!r} must be a timedelta >= 0", field="healing")
+
+
 @attrs.frozen
 class Procedure:
     """One procedure a plan item can name.
@@ -144,6 +149,8 @@ class Procedure:
         permanent_only: not for primary teeth (an implant, a bridge).
         per_tooth: priced and timed once per tooth of the site.
         appointment_type: the appointment type visits with it are booked as.
+        healing: how long items that depend on it must wait after it (a socket heals
+            before an implant; an implant integrates before its crown).
 
     """
 
@@ -156,6 +163,7 @@ class Procedure:
     permanent_only: bool = False
     per_tooth: bool = False
     appointment_type: str = attrs.field(default="treatment", validator=valid_id)
+    healing: _dt.timedelta = attrs.field(default=_dt.timedelta(), validator=_not_negative)
 
 
 DEFAULT_ORDER_RULES: frozenset[tuple[str, str]] = frozenset(
@@ -270,6 +278,7 @@ def _p(  # noqa: PLR0917 - a table row
     permanent_only: bool = False,
     per_tooth: bool = False,
     appointment_type: str = "treatment",
+    healing_days: int = 0,
 ) -> Procedure:
     return Procedure(
         code=code,
@@ -281,6 +290,7 @@ def _p(  # noqa: PLR0917 - a table row
         permanent_only=permanent_only,
         per_tooth=per_tooth,
         appointment_type=appointment_type,
+        healing=_dt.timedelta(days=healing_days),
     )
 
 
@@ -317,8 +327,17 @@ DEFAULT_CATALOG = ProcedureCatalog(
             per_tooth=True,
             appointment_type="hygiene",
         ),
-        _p("EXT", "extraction", Phase.SURGICAL, {"tooth"}, 30, "extraction"),
-        _p("IMPL", "implant", Phase.SURGICAL, {"tooth"}, 90, "implant", permanent_only=True),
+        _p("EXT", "extraction", Phase.SURGICAL, {"tooth"}, 30, "extraction", healing_days=56),
+        _p(
+            "IMPL",
+            "implant",
+            Phase.SURGICAL,
+            {"tooth"},
+            90,
+            "implant",
+            permanent_only=True,
+            healing_days=90,
+        ),
         _p("RCT", "root canal treatment", Phase.ENDODONTIC, {"tooth"}, 75, "root_canal"),
         _p("FILL", "composite filling", Phase.RESTORATIVE, {"surfaces"}, 30, "filling"),
         _p("CROWN", "crown", Phase.PROSTHETIC, {"tooth"}, 60, "crown", permanent_only=True),

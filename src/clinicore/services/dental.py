@@ -35,6 +35,7 @@ from clinicore.dental.chart import Chart, ChartEntry, ChartState, EntryAction
 from clinicore.dental.events import ConsentRecorded, PlanAccepted, TreatmentItemDone
 from clinicore.dental.odontogram import OdontogramDentition, render_odontogram
 from clinicore.dental.plans import (
+    ItemStatus,
     PlanItem,
     PlanStatus,
     TreatmentPlan,
@@ -58,6 +59,7 @@ from clinicore.dental.teeth import Notation, Tooth
 from clinicore.errors import (
     ConfigurationError,
     PermissionDeniedError,
+    PolicyViolation,
     StaleVersionError,
     ValidationError,
 )
@@ -275,6 +277,7 @@ class DentalService:
             depends_on=frozenset(depends_on),
             factor_justification=factor_justification,
             note=note,
+            healing=procedure.healing,
         )
         now = self._clock.now()
         with self._uow_factory() as uow:
@@ -508,17 +511,28 @@ class DentalService:
         earliest: pendulum.DateTime | None = None,
         latest: pendulum.DateTime | None = None,
     ) -> list[BookingRequest]:
-        """A booking request for every visit of the accepted variant not booked yet."""
+        """A booking request for every visit of the accepted variant that can be booked now.
+
+        A visit is left out while it is booked, while all its items are done or withdrawn,
+        or while a visit it depends on is not booked yet; ``earliest`` moves later for the
+        healing time of what it depends on.
+        """
         with self._uow_factory() as uow:
             plan = uow.treatment_plans.get(plan_id)
         variant = plan.accepted_variant
         if variant is None:
             return []
-        return [
-            booking_request(plan, visit, earliest=earliest, latest=latest)
-            for visit in variant.visits
-            if visit.appointment_id is None
-        ]
+        items = {item.id: item for item in variant.items}
+        requests = []
+        for visit in variant.visits:
+            pending = [i for i in visit.item_ids if items[i].status is ItemStatus.ACCEPTED]
+            if visit.appointment_id is not None or not pending:
+                continue
+            try:
+                requests.append(booking_request(plan, visit, earliest=earliest, latest=latest))
+            except PolicyViolation:
+                continue  # an earlier visit must be booked first
+        return requests
 
     def visit_booked(
         self,

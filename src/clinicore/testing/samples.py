@@ -105,6 +105,7 @@ def a_plan_item(
         "phase": procedure.phase,
         "duration": procedure.duration,
         "appointment_type": procedure.appointment_type,
+        "healing": procedure.healing,
     }
     fields.update(overrides)
     return PlanItem(**fields)
