@@ -431,6 +431,7 @@ def _legend(svg: ET.Element, y: float) -> None:
         ("root-canal", "Root canal (line)", COLOURS["mark"], "line"),
         ("bridge", "Bridge (bar)", COLOURS["mark"], "line"),
         ("extraction-planned", "Extraction planned (=)", COLOURS["planned"], "line"),
+        ("fracture", "Fracture (zigzag)", COLOURS["mark"], "zigzag"),
     ]
     for index, (key, label, colour, style) in enumerate(entries):
         column, row = divmod(index, 4)
@@ -449,6 +450,15 @@ def _legend(svg: ET.Element, y: float) -> None:
                 fill="none",
                 stroke=colour,
                 stroke_width=2.5,
+            )
+        elif style == "zigzag":
+            _el(
+                entry,
+                "polyline",
+                points=f"{ex},{ey + 2} {ex + 9},{ey + 7} {ex + 5},{ey + 7} {ex + 14},{ey + 12}",
+                fill="none",
+                stroke=colour,
+                stroke_width=2,
             )
         elif style == "cross":
             _el(entry, "line", x1=ex, y1=ey, x2=ex + 14, y2=ey + 14, stroke=colour, stroke_width=2)
