@@ -21,6 +21,7 @@ from clinicore.dental.plans import ItemStatus, PlanStatus
 from clinicore.dental.teeth import Notation, Tooth
 from clinicore.errors import (
     ConfigurationError,
+    InvalidTransitionError,
     NotFoundError,
     PermissionDeniedError,
     PolicyViolation,
@@ -386,3 +387,37 @@ def test_den8_a_cancelled_appointment_frees_its_visit_and_a_moved_one_moves_it(
     assert plan.variant(implant).item("i-ext").status is ItemStatus.ACCEPTED
     assert [p.id for p in app.dental.follow_ups()] == [plan_id]
     assert plan.audit[-1].actor_id == "clinicore"
+
+
+def test_den6_an_accepted_plan_reopened_for_new_work(app: App, clock: FixedClock) -> None:
+    """New findings during treatment: reopen, add, present, accept and consent again."""
+    plan_id, implant, bridge = _plan_with_two_options(app)
+    app.dental.present_plan(plan_id, DENTIST)
+    app.dental.accept_variant(plan_id, implant, DESK)
+    first = app.dental.record_consent(plan_id, DESK)
+    visit = first.variant(implant).visits[0]
+    app.dental.visit_booked(plan_id, visit.id, "apt-1", START.add(days=3), DESK)
+    clock.advance(days=3)
+    app.dental.record_item_done(plan_id, "i-ext", DENTIST)
+    with pytest.raises(ValidationError, match="written justification"):
+        app.dental.reopen_plan(plan_id, "", DENTIST)
+    plan = app.dental.reopen_plan(plan_id, "Caries found on 24 at the extraction visit", DENTIST)
+    assert plan.status is PlanStatus.DRAFT
+    assert plan.variant(bridge).status.value == "archived"
+    plan = app.dental.add_item(plan_id, implant, "FILL", "24 MO", DENTIST, item_id="i-24")
+    assert plan.variant(implant).visit(visit.id).appointment_id == "apt-1"  # kept
+    plan = app.dental.present_plan(plan_id, DENTIST)
+    new_visits = [v for v in plan.variant(implant).visits if "i-24" in v.item_ids]
+    assert len(new_visits) == 1
+    with pytest.raises(InvalidTransitionError):
+        app.dental.record_item_done(plan_id, "i-impl", DENTIST)  # not accepted again yet
+    plan = app.dental.accept_variant(plan_id, implant, DESK)
+    assert plan.accepted_snapshot_hash != first.accepted_snapshot_hash
+    assert plan.variant(implant).item("i-ext").status is ItemStatus.DONE
+    assert plan.variant(implant).item("i-24").status is ItemStatus.ACCEPTED
+    with pytest.raises(PolicyViolation, match="informed consent"):
+        app.dental.record_item_done(plan_id, "i-24", DENTIST)
+    app.dental.record_consent(plan_id, DESK)
+    plan = app.dental.record_item_done(plan_id, "i-24", DENTIST)
+    assert plan.variant(implant).item("i-24").status is ItemStatus.DONE
+    assert [e.action for e in plan.audit].count("plan.reopened") == 1

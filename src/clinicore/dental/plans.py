@@ -728,7 +728,10 @@ class TreatmentPlan:
         if unknown:
             raise NotFoundError("plan item", sorted(unknown)[0])
         topological_order([i for i in items if i.status.is_live])
-        changed = attrs.evolve(variant, items=items, visits=())
+        started = any(v.appointment_id for v in variant.visits) or any(
+            i.status is not ItemStatus.PROPOSED for i in variant.items
+        )
+        changed = attrs.evolve(variant, items=items, visits=variant.visits if started else ())
         return self._edited(self._replace(changed), at, actor_id, "item.added", variant_id, item.id)
 
     def set_visits(
@@ -904,6 +907,28 @@ class TreatmentPlan:
         plan = attrs.evolve(self, consents=(*self.consents, consent))
         return plan._audited(at, actor_id, "consent.recorded", variant.id, detail=snapshot_hash)
 
+    def reopen(self, justification: str, at: pendulum.DateTime, actor_id: str) -> TreatmentPlan:
+        """A copy of an accepted plan opened for changes (new findings need new items).
+
+        The accepted variant is on offer again with its items as they are (done items stay
+        done, booked visits stay booked); new items join it as proposed ones. The changed
+        plan must be presented and accepted again, and informed consent recorded for the
+        new snapshot before any further item is done. Archived variants stay archived.
+
+        Raises:
+            ValidationError: no written justification.
+            InvalidTransitionError: the plan is not accepted.
+
+        """
+        reason = check_justification(justification, f"reopening plan {self.id!r}")
+        variant = self._require_accepted("reopen")
+        plan = attrs.evolve(
+            self,
+            status=PlanStatus.DRAFT,
+            variants=self._replace(attrs.evolve(variant, status=VariantStatus.OPEN)),
+        )
+        return plan._audited(at, actor_id, "plan.reopened", variant.id, justification=reason)
+
     # -- the accepted plan: scheduling, treating, declining ----------------------------------
     def schedule_visit(
         self,
@@ -936,11 +961,18 @@ class TreatmentPlan:
         return plan._audited(at, actor_id, "visit.scheduled", variant.id, detail=visit_id)
 
     def visit_for_appointment(self, appointment_id: str) -> Visit | None:
-        """The accepted variant's visit booked as ``appointment_id``, if any."""
-        variant = self.accepted_variant
-        if variant is None:
-            return None
-        return next((v for v in variant.visits if v.appointment_id == appointment_id), None)
+        """The visit booked as ``appointment_id``, if any."""
+        found = self._booked(appointment_id)
+        return None if found is None else found[1]
+
+    def _booked(self, appointment_id: str) -> tuple[Variant, Visit] | None:
+        for variant in self.variants:
+            if variant.status is VariantStatus.ARCHIVED:
+                continue
+            for visit in variant.visits:
+                if visit.appointment_id == appointment_id:
+                    return variant, visit
+        return None
 
     def unschedule_visit(
         self, appointment_id: str, at: pendulum.DateTime, actor_id: str
@@ -951,10 +983,10 @@ class TreatmentPlan:
         needing follow-up unless another visit is booked. A plan with no such visit is
         returned unchanged.
         """
-        visit = self.visit_for_appointment(appointment_id)
-        variant = self.accepted_variant
-        if visit is None or variant is None or self.status is not PlanStatus.ACCEPTED:
+        found = self._booked(appointment_id)
+        if found is None or self.status is PlanStatus.CLOSED:
             return self
+        variant, visit = found
         freed = attrs.evolve(visit, appointment_id=None, booked_start=None)
         items = tuple(
             attrs.evolve(i, status=ItemStatus.ACCEPTED, appointment_id=None)

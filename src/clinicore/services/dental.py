@@ -39,7 +39,9 @@ from clinicore.dental.plans import (
     PlanItem,
     PlanStatus,
     TreatmentPlan,
+    Variant,
     VariantStatus,
+    Visit,
     booking_request,
     check_justification,
     group_into_visits,
@@ -354,6 +356,30 @@ class DentalService:
             expected_version,
         )
 
+    def reopen_plan(
+        self,
+        plan_id: str,
+        justification: str,
+        actor: Actor,
+        *,
+        expected_version: int | None = None,
+    ) -> TreatmentPlan:
+        """Open an accepted plan for changes; it must be presented, accepted and consented anew.
+
+        Raises:
+            ValidationError: no written justification.
+            PermissionDeniedError: the policy does not allow ``dental.plan.edit``.
+            InvalidTransitionError: the plan is not accepted.
+
+        """
+        check_justification(justification, f"reopening plan {plan_id!r}")
+        self._allow(actor, "dental.plan.edit", plan_id)
+        return self._change(
+            plan_id,
+            lambda plan, now: plan.reopen(justification, now, actor.id),
+            expected_version,
+        )
+
     def set_callback(self, plan_id: str, on: _dt.date | None, actor: Actor) -> TreatmentPlan:
         """Record the day the patient is to be called back (``None`` clears it)."""
         self._allow(actor, "dental.plan.edit", plan_id)
@@ -383,13 +409,10 @@ class DentalService:
             prices = price_items(schedule, live, on=now.date(), subject=subject)
             plan = plan.set_prices(prices, now, actor.id)
             for variant in plan.variants:
-                if (
-                    variant.status is VariantStatus.OPEN
-                    and not variant.visits
-                    and variant.live_items()
-                ):
-                    visits = group_into_visits(variant, max_duration=self._max_visit)
-                    plan = plan.set_visits(variant.id, visits, now, actor.id)
+                if variant.status is VariantStatus.OPEN:
+                    visits = self._visits_with_new_items(variant, len(plan.snapshots))
+                    if visits is not None:
+                        plan = plan.set_visits(variant.id, visits, now, actor.id)
             stored = uow.treatment_plans.update(plan.present(now, actor.id))
             uow.commit()
         return stored
@@ -708,6 +731,22 @@ class DentalService:
             )
         if not self._authorization.is_allowed(actor, action, target):
             raise PermissionDeniedError(actor.id, action, target)
+
+    def _visits_with_new_items(self, variant: Variant, round_: int) -> list[Visit] | None:
+        """The variant's visits plus new ones for live items in none; ``None`` if complete."""
+        placed = {item_id for visit in variant.visits for item_id in visit.item_ids}
+        new = [item for item in variant.live_items() if item.id not in placed]
+        if not new:
+            return None
+        ids = {item.id for item in new}
+        loose = attrs.evolve(
+            variant, items=tuple(attrs.evolve(i, depends_on=i.depends_on & ids) for i in new)
+        )
+        prefix = (
+            f"{variant.id[:40]}-visit-" if not variant.visits else f"{variant.id[:30]}-r{round_}-"
+        )
+        added = group_into_visits(loose, max_duration=self._max_visit, id_prefix=prefix)
+        return [*variant.visits, *added]
 
     @staticmethod
     def _load(uow: UnitOfWork, plan_id: str, expected_version: int | None) -> TreatmentPlan:
