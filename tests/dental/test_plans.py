@@ -306,7 +306,9 @@ def test_den4_factors_are_exact_decimals() -> None:
 
 _OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["decline", "remove", "consent", "done", "schedule", "callback"]),
+        st.sampled_from(
+            ["decline", "remove", "consent", "done", "schedule", "callback", "reopen", "accept"]
+        ),
         st.sampled_from(["plan-1-3", "plan-1-4", "plan-1-5", "plan-1-1"]),
     ),
     max_size=12,
@@ -335,13 +337,17 @@ def test_den6_the_audit_trail_only_grows(operations: list[tuple[str, str]]) -> N
                 if not visits:
                     continue
                 plan = plan.schedule_visit(visits[0].id, "apt", at, at, "u")
+            elif operation == "reopen":
+                plan = plan.reopen(WHY, at, "u")
+            elif operation == "accept":
+                plan = plan.present(at, "u").accept("v2", at, "u")
             else:
                 plan = plan.set_callback(at.date(), at, "u")
         except (ValidationError, PolicyViolation, NotFoundError):
             assert plan.audit == before
             continue
         assert plan.audit[: len(before)] == before
-        assert len(plan.audit) == len(before) + 1
+        assert len(plan.audit) == len(before) + (2 if operation == "accept" else 1)
         assert [entry.seq for entry in plan.audit] == list(range(1, len(plan.audit) + 1))
         for entry in plan.audit:
             if entry.action in ("item.declined", "item.removed"):
@@ -378,3 +384,14 @@ def test_den5_den7_totals_equal_the_sum_of_the_live_items(
     assert totals.amount == sum((p.amount for p in live), Money(0, "EUR"))
     assert totals.insurer_share == sum((p.insurer_share for p in live), Money(0, "EUR"))
     assert totals.patient_share + totals.insurer_share == totals.amount
+
+
+def test_den6_reopening_needs_an_accepted_plan_and_a_reason() -> None:
+    with pytest.raises(InvalidTransitionError):
+        a_treatment_plan().reopen(WHY, LATER, "d")
+    with pytest.raises(ValidationError, match="written justification"):
+        accepted().reopen("later", LATER, "d")
+    plan = accepted().reopen(WHY, LATER, "d")
+    assert plan.status is PlanStatus.DRAFT
+    assert plan.variant("v2").status is VariantStatus.OPEN
+    assert plan.audit[-1].justification == WHY
