@@ -12,6 +12,8 @@ right with the matching contract suite in
 | `SiteRepository` | sites | memory, SQL |
 | `PatientRepository` | patients | memory, SQL |
 | `PractitionerRepository` | practitioners | memory, SQL  |
+| `DentalChartRepository` | dental charts (append-only history) | memory, SQL |
+| `TreatmentPlanRepository` | treatment plans, open-plan queries | memory, SQL |
 | `Notifier` | sends SMS, e-mail, call tasks | console, file, recording |
 | `Clock` | the current instant | system, fixed |
 | `IdSource` | new ids | UUID, sequential |
@@ -37,8 +39,12 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Protocol, Self, TypeVar, runtime_checkable
 
+import pendulum
+
 from clinicore.actors import Actor
 from clinicore.clock import Clock
+from clinicore.dental.chart import Chart
+from clinicore.dental.plans import TreatmentPlan
 from clinicore.fees import FeeQuery, FeeQuote
 from clinicore.ids import IdSource, PatientId, PractitionerId, SiteId
 from clinicore.messages import DeliveryReceipt, OutboundMessage
@@ -54,6 +60,7 @@ __all__ = [
     "AppointmentTypeRepository",
     "AuthorizationPolicy",
     "Clock",
+    "DentalChartRepository",
     "FeeSchedule",
     "IdSource",
     "Notifier",
@@ -62,6 +69,7 @@ __all__ = [
     "ReferralRepository",
     "ResourceRepository",
     "SiteRepository",
+    "TreatmentPlanRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "WaitlistRepository",
@@ -220,6 +228,16 @@ class UnitOfWork(Protocol):
     @property
     def waitlist(self) -> WaitlistRepository:
         """Waitlist entries (scheduling)."""
+        ...
+
+    @property
+    def dental_charts(self) -> DentalChartRepository:
+        """Dental charts (one per patient, keyed by the patient's id)."""
+        ...
+
+    @property
+    def treatment_plans(self) -> TreatmentPlanRepository:
+        """Dental treatment plans."""
         ...
 
     def __enter__(self) -> Self:
@@ -407,4 +425,49 @@ class WaitlistRepository(AggregateRepository[WaitlistEntry, str], Protocol):
 
     def list_waiting(self, site_id: str, appointment_type: str) -> list[WaitlistEntry]:
         """Entries still waiting for that type at that site, ordered by id."""
+        ...
+
+
+# -- dental (DEN-3, DEN-8, DEN-11) ------------------------------------------------------------
+@runtime_checkable
+class DentalChartRepository(AggregateRepository[Chart, str], Protocol):
+    """Dental charts, keyed by the patient's id.
+
+    A chart's history is append-only: ``update`` stores only entries added since the copy
+    was read and raises [`ConflictError`][clinicore.errors.ConflictError] if the copy drops
+    or changes an entry already stored.
+    """
+
+
+@runtime_checkable
+class TreatmentPlanRepository(AggregateRepository[TreatmentPlan, str], Protocol):
+    """Dental treatment plans.
+
+    The audit trail is append-only: ``update`` stores only entries added since the copy was
+    read and raises [`ConflictError`][clinicore.errors.ConflictError] if the copy drops or
+    changes one already stored.
+    """
+
+    def list_for_patient(self, patient_id: PatientId) -> list[TreatmentPlan]:
+        """Every plan of the patient, ordered by id."""
+        ...
+
+    def list_open(
+        self, *, site_id: SiteId | None = None, after: str | None = None, limit: int = 100
+    ) -> list[TreatmentPlan]:
+        """Up to ``limit`` plans not closed (at ``site_id``), with ids after ``after``, by id."""
+        ...
+
+    def list_needing_follow_up(
+        self,
+        now: pendulum.DateTime,
+        today: _dt.date,
+        *,
+        site_id: SiteId | None = None,
+        limit: int = 100,
+    ) -> list[TreatmentPlan]:
+        """Open plans with no visit booked from ``now`` on and no callback due from ``today``.
+
+        Ordered by id; the input to follow-up work (DEN-8).
+        """
         ...

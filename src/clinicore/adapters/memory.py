@@ -31,6 +31,7 @@ Examples:
 
 from __future__ import annotations
 
+import datetime as _dt
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -38,6 +39,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import attrs
+import pendulum
 
 from clinicore.adapters._aggregates import (
     LookupByFind,
@@ -46,6 +48,8 @@ from clinicore.adapters._aggregates import (
     require_new,
     with_version,
 )
+from clinicore.dental.chart import Chart
+from clinicore.dental.plans import TreatmentPlan
 from clinicore.errors import ClinicoreError, ConflictError, NotFoundError, StaleVersionError
 from clinicore.ids import PatientId, SiteId
 from clinicore.intervals import TimeRange
@@ -65,6 +69,7 @@ __all__ = [
     "MemoryAbsenceRepository",
     "MemoryAppointmentRepository",
     "MemoryAppointmentTypeRepository",
+    "MemoryDentalChartRepository",
     "MemoryPatientRepository",
     "MemoryPractitionerRepository",
     "MemoryReferralRepository",
@@ -72,6 +77,7 @@ __all__ = [
     "MemoryResourceRepository",
     "MemorySiteRepository",
     "MemoryStore",
+    "MemoryTreatmentPlanRepository",
     "MemoryUnitOfWork",
     "MemoryWaitlistRepository",
     "MemoryWorkingPatternRepository",
@@ -242,6 +248,8 @@ class MemoryUnitOfWork:
         self.appointments = MemoryAppointmentRepository(store, self._active)
         self.referrals = MemoryReferralRepository(store, self._active)
         self.waitlist = MemoryWaitlistRepository(store, self._active)
+        self.dental_charts = MemoryDentalChartRepository(store, self._active)
+        self.treatment_plans = MemoryTreatmentPlanRepository(store, self._active)
 
     def _active(self) -> _Transaction:
         if self._txn is None:
@@ -446,3 +454,73 @@ class MemoryWaitlistRepository(MemoryRepository[WaitlistEntry]):
             and item.appointment_type == appointment_type
             and item.status is WaitlistStatus.WAITING
         ]
+
+
+# -- dental -------------------------------------------------------------------------------------
+def _check_appended(kind: str, key: str, stored: tuple[Any, ...], new: tuple[Any, ...]) -> None:
+    if new[: len(stored)] != stored:
+        raise ConflictError(f"{kind} {key!r}: its history is append-only; an entry was changed")
+
+
+class MemoryDentalChartRepository(MemoryRepository[Chart]):
+    """Dental charts in memory; the history is append-only."""
+
+    kind = "dental_chart"
+
+    def update(self, aggregate: Chart) -> Chart:
+        """Stage a changed copy whose history extends the stored one."""
+        current = self._current(aggregate.id)
+        if current is not None and current.version == aggregate.version:
+            _check_appended(self.kind, aggregate.id, current.entries, aggregate.entries)
+        return super().update(aggregate)
+
+
+class MemoryTreatmentPlanRepository(MemoryRepository[TreatmentPlan]):
+    """Treatment plans in memory; the audit trail is append-only."""
+
+    kind = "treatment_plan"
+
+    def update(self, aggregate: TreatmentPlan) -> TreatmentPlan:
+        """Stage a changed copy whose audit trail extends the stored one."""
+        current = self._current(aggregate.id)
+        if current is not None and current.version == aggregate.version:
+            _check_appended(self.kind, aggregate.id, current.audit, aggregate.audit)
+        return super().update(aggregate)
+
+    def list_for_patient(self, patient_id: PatientId) -> list[TreatmentPlan]:
+        """Every plan of the patient, ordered by id."""
+        return [plan for plan in self._all() if plan.patient_id == patient_id]
+
+    def list_open(
+        self, *, site_id: SiteId | None = None, after: str | None = None, limit: int = 100
+    ) -> list[TreatmentPlan]:
+        """Up to ``limit`` open plans (at ``site_id``) with ids after ``after``."""
+        check_limit(limit)
+        found: list[TreatmentPlan] = []
+        for plan in self._all():
+            if len(found) == limit:
+                break
+            if (
+                plan.is_open
+                and (site_id is None or plan.site_id == site_id)
+                and (after is None or plan.id > after)
+            ):
+                found.append(plan)
+        return found
+
+    def list_needing_follow_up(
+        self,
+        now: pendulum.DateTime,
+        today: _dt.date,
+        *,
+        site_id: SiteId | None = None,
+        limit: int = 100,
+    ) -> list[TreatmentPlan]:
+        """Open plans without a booked visit from ``now`` or a callback due from ``today``."""
+        check_limit(limit)
+        found = [
+            plan
+            for plan in self._all()
+            if (site_id is None or plan.site_id == site_id) and plan.needs_follow_up(now, today)
+        ]
+        return found[:limit]

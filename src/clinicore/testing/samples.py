@@ -13,16 +13,37 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
+import attrs
+import pendulum
+from moneyed import Money
+
+from clinicore.billing.price_list import PriceEntry, PriceList
 from clinicore.contact import PhoneNumber
+from clinicore.dental.chart import Chart, ChartEntry
+from clinicore.dental.plans import PlanItem, TreatmentPlan, group_into_visits
+from clinicore.dental.pricing import ItemPrice
+from clinicore.dental.procedures import DEFAULT_CATALOG
+from clinicore.dental.sites import parse_site
+from clinicore.dental.teeth import Notation, Tooth
 from clinicore.ids import PatientId, PractitionerId, SiteId
 from clinicore.jurisdictions import get as jurisdiction
 from clinicore.patients import Patient
 from clinicore.practitioners import Employment, Practitioner
 from clinicore.sites import Site
 
-__all__ = ["a_patient", "a_practitioner", "a_site", "unique_id"]
+__all__ = [
+    "a_dental_chart",
+    "a_dental_price_list",
+    "a_patient",
+    "a_plan_item",
+    "a_practitioner",
+    "a_site",
+    "a_treatment_plan",
+    "unique_id",
+]
 
 
 def unique_id(prefix: str) -> str:
@@ -69,3 +90,116 @@ def a_practitioner(**overrides: Any) -> Practitioner:
     }
     fields.update(overrides)
     return Practitioner(**fields)
+
+
+def a_plan_item(
+    item_id: str, code: str = "FILL", site: str = "16 MOD", **overrides: Any
+) -> PlanItem:
+    """A proposed item of the default catalogue's ``code`` on ``site`` (FDI)."""
+    mouth_site = parse_site(site, Notation.FDI)
+    procedure = DEFAULT_CATALOG.check(code, mouth_site)
+    fields: dict[str, Any] = {
+        "id": item_id,
+        "procedure_code": code,
+        "site": mouth_site,
+        "phase": procedure.phase,
+        "duration": procedure.duration,
+        "appointment_type": procedure.appointment_type,
+        "healing": procedure.healing,
+    }
+    fields.update(overrides)
+    return PlanItem(**fields)
+
+
+def a_treatment_plan(**overrides: Any) -> TreatmentPlan:
+    """A presented plan in EUR with two priced variants of two and three items.
+
+    ``v1``: extraction of 36 then an implant on it; ``v2``: root canal, then a crown on
+    36, and a filling on 16. Every item costs EUR 100.00, paid by the patient.
+    """
+    at = overrides.pop("at", pendulum.datetime(2026, 3, 2, 9, tz="Europe/Berlin"))
+    plan_id = overrides.pop("id", unique_id("plan"))
+    plan = TreatmentPlan.start(
+        id=plan_id,
+        patient_id=overrides.pop("patient_id", unique_id("pat")),
+        site_id=overrides.pop("site_id", "site-1"),
+        practitioner_id=overrides.pop("practitioner_id", "dr-a"),
+        currency="EUR",
+        at=at,
+        actor_id="dr-a",
+        title="Lower left molar",
+    )
+    plan = plan.add_variant("v1", "Option 1: implant", at, "dr-a")
+    plan = plan.add_variant("v2", "Option 2: keep the tooth", at, "dr-a")
+    items = {
+        "v1": [
+            a_plan_item(f"{plan_id}-1", "EXT", "36"),
+            a_plan_item(f"{plan_id}-2", "IMPL", "36", depends_on={f"{plan_id}-1"}),
+        ],
+        "v2": [
+            a_plan_item(f"{plan_id}-3", "RCT", "36"),
+            a_plan_item(f"{plan_id}-4", "CROWN", "36", depends_on={f"{plan_id}-3"}),
+            a_plan_item(f"{plan_id}-5", "FILL", "16 MOD"),
+        ],
+    }
+    for variant_id, listed in items.items():
+        for item in listed:
+            plan = plan.add_item(variant_id, item, at, "dr-a")
+    price = ItemPrice(
+        "sample", Money("100.00", "EUR"), Money("100.00", "EUR"), Money("0.00", "EUR")
+    )
+    plan = plan.set_prices({i.id: price for v in items.values() for i in v}, at, "dr-a")
+    for variant in plan.variants:
+        plan = plan.set_visits(variant.id, group_into_visits(variant), at, "dr-a")
+    plan = plan.present(at, "dr-a")
+    return attrs.evolve(plan, **overrides) if overrides else plan
+
+
+def a_dental_chart(patient_id: str | None = None) -> Chart:
+    """A chart with caries on 16 MO, a crown on 26 and 36 missing."""
+    at = pendulum.datetime(2026, 3, 2, 9, tz="Europe/Berlin")
+    pid = patient_id or unique_id("pat")
+    return Chart(id=pid, patient_id=pid).record(
+        ChartEntry.of(Tooth(16), "caries", at, "dr-a", surfaces="MO"),
+        ChartEntry.of(Tooth(26), "crown", at, "dr-a"),
+        ChartEntry.of(Tooth(36), "missing", at, "dr-a", note="extracted elsewhere"),
+    )
+
+
+_SAMPLE_PRICES = {
+    "EXAM": "45.00",
+    "PAIN": "60.00",
+    "XRAY": "25.00",
+    "PCR": "95.00",
+    "SRP": "80.00",
+    "SEAL": "30.00",
+    "EXT": "120.00",
+    "IMPL": "1450.00",
+    "RCT": "480.00",
+    "FILL": "110.00",
+    "CROWN": "780.00",
+    "BRIDGE": "1900.00",
+    "DENT": "1200.00",
+    "ALIGN": "2400.00",
+}
+
+
+def a_dental_price_list(currency: str = "EUR", schedule_id: str = "sample-dental") -> PriceList:
+    """A plain price list for every code of the default procedure catalogue.
+
+    Prices are given in EUR; another currency multiplies them by ten (NOK, roughly).
+    """
+    factor = 1 if currency == "EUR" else 10
+    return PriceList(
+        schedule_id,
+        currency,
+        [
+            PriceEntry(
+                code=code,
+                description=DEFAULT_CATALOG.get(code).name,
+                price=Money(Decimal(price) * factor, currency),
+                valid_from=_dt.date(2020, 1, 1),
+            )
+            for code, price in _SAMPLE_PRICES.items()
+        ],
+    )

@@ -43,6 +43,12 @@ from clinicore.contact import (
     EmailAddress,
     PhoneNumber,
 )
+from clinicore.dental.chart import SURFACE_CONDITIONS, Chart, ChartEntry, Condition
+from clinicore.dental.plans import TreatmentPlan
+from clinicore.dental.sites import SurfacesSite
+from clinicore.dental.surfaces import Face
+from clinicore.dental.teeth import ALL_TEETH, Notation, Tooth
+from clinicore.errors import ValidationError
 from clinicore.ids import PatientId, PractitionerId, SiteId
 from clinicore.intervals import TimeRange, TimeRangeSet
 from clinicore.jurisdictions import available as available_jurisdictions
@@ -77,10 +83,12 @@ __all__ = [
     "consents",
     "coverages",
     "currencies",
+    "dental_charts",
     "dst_transitions",
     "email_addresses",
     "ids",
     "money",
+    "notations",
     "patients",
     "person_names",
     "phone_numbers",
@@ -89,8 +97,12 @@ __all__ = [
     "registered_strategies",
     "resources",
     "sites",
+    "surfaces_sites",
+    "teeth",
     "time_range_sets",
     "time_ranges",
+    "tooth_sets",
+    "treatment_plans",
     "waitlist_entries",
     "wall_clock_ranges",
     "weights",
@@ -343,6 +355,9 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         Appointment: appointments(),
         Referral: referrals(),
         WaitlistEntry: waitlist_entries(),
+        Tooth: teeth(),
+        Chart: dental_charts(),
+        TreatmentPlan: treatment_plans(),
     }
 
 
@@ -516,3 +531,82 @@ def waitlist_entries() -> st.SearchStrategy[WaitlistEntry]:
         practitioner_ids=st.lists(ids("prac"), max_size=2),
         status=st.sampled_from(WaitlistStatus),
     )
+
+
+# -- dental (DEN-1 .. DEN-3) --------------------------------------------------------------------
+def notations() -> st.SearchStrategy[Notation]:
+    """The three tooth notations."""
+    return st.sampled_from(list(Notation))
+
+
+def teeth(*, supernumerary: bool = True) -> st.SearchStrategy[Tooth]:
+    """Any permanent or primary tooth, and (unless told not to) supernumerary ones."""
+    regular = st.sampled_from(ALL_TEETH)
+    if not supernumerary:
+        return regular
+    return st.one_of(regular, regular.map(lambda tooth: Tooth(tooth.fdi, True)))
+
+
+def tooth_sets(*, max_size: int = 12) -> st.SearchStrategy[frozenset[Tooth]]:
+    """Non-empty sets of teeth, mixing permanent, primary and supernumerary ones."""
+    return st.frozensets(teeth(), min_size=1, max_size=max_size)
+
+
+@st.composite
+def surfaces_sites(draw: st.DrawFn) -> SurfacesSite:
+    """Some surfaces of one regular tooth."""
+    tooth = draw(teeth(supernumerary=False))
+    faces = draw(st.frozensets(st.sampled_from(list(Face)), min_size=1))
+    return SurfacesSite(tooth, faces)
+
+
+_CHART_TEETH = (Tooth(16), Tooth(11), Tooth(36), Tooth(55), Tooth(44))
+
+
+@st.composite
+def dental_charts(draw: st.DrawFn, *, max_entries: int = 12) -> Chart:
+    """Charts with a valid history of up to ``max_entries`` entries, a day apart."""
+    start = pendulum.datetime(2026, 1, 5, 9, tz="UTC")
+    patient_id = draw(ids("pat"))
+    chart = Chart(id=patient_id, patient_id=patient_id)
+    steps = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(_CHART_TEETH),
+                st.sampled_from(list(Condition)),
+                st.frozensets(st.sampled_from([Face.MESIAL, Face.DISTAL, Face.BUCCAL]), min_size=1),
+            ),
+            max_size=max_entries,
+        )
+    )
+    for day, (tooth, condition, faces) in enumerate(steps):
+        surfaces = faces if condition in SURFACE_CONDITIONS else frozenset()
+        try:
+            entry = ChartEntry(tooth, condition, start.add(days=day), "dr-a", surfaces)
+            chart = chart.record(entry)
+        except ValidationError:
+            continue
+    return chart
+
+
+@st.composite
+def treatment_plans(draw: st.DrawFn) -> TreatmentPlan:
+    """Presented, accepted, consented or partly treated plans (two variants, five items)."""
+    from clinicore.testing.samples import a_treatment_plan  # noqa: PLC0415 - samples is upper
+
+    plan = a_treatment_plan(patient_id=draw(ids("pat")))
+    at = plan.created_at.add(days=1)
+    stage = draw(st.integers(0, 4))
+    if stage >= 1:
+        plan = plan.accept(draw(st.sampled_from(["v1", "v2"])), at, "front-1")
+    if stage >= 2:
+        plan = plan.record_consent(at, "front-1")
+    if stage >= 3:
+        variant = plan.accepted_variant
+        assert variant is not None
+        visit = variant.visits[0]
+        plan = plan.schedule_visit(visit.id, "apt-1", at.add(days=7), at, "front-1")
+        plan = plan.complete_item(visit.item_ids[0], at.add(days=7), "dr-a")
+    if stage >= 4:
+        plan = plan.set_callback(at.date(), at.add(days=8), "front-1")
+    return plan

@@ -14,6 +14,7 @@ from typing import Any, Self, TypeVar
 
 import sqlalchemy as sa
 
+from clinicore.adapters.sql.dental import SqlDentalChartRepository, SqlTreatmentPlanRepository
 from clinicore.adapters.sql.engine import single_connection_guard
 from clinicore.adapters.sql.repositories import (
     SqlPatientRepository,
@@ -125,6 +126,16 @@ class SqlUnitOfWork:
     def waitlist(self) -> SqlWaitlistRepository:
         """Waitlist entries (scheduling)."""
         return self.repository(SqlWaitlistRepository)
+
+    @property
+    def dental_charts(self) -> SqlDentalChartRepository:
+        """Dental charts."""
+        return self.repository(SqlDentalChartRepository)
+
+    @property
+    def treatment_plans(self) -> SqlTreatmentPlanRepository:
+        """Dental treatment plans."""
+        return self.repository(SqlTreatmentPlanRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

@@ -30,6 +30,10 @@ Examples:
 
 from clinicore.testing.contracts.authorization import AuthorizationPolicyContract
 from clinicore.testing.contracts.clock import ClockContract
+from clinicore.testing.contracts.dental import (
+    DentalChartRepositoryContract,
+    TreatmentPlanRepositoryContract,
+)
 from clinicore.testing.contracts.fee_schedule import FeeScheduleContract
 from clinicore.testing.contracts.ids import IdSourceContract
 from clinicore.testing.contracts.jurisdiction import JurisdictionContract
@@ -56,6 +60,7 @@ __all__ = [
     "AppointmentTypeRepositoryContract",
     "AuthorizationPolicyContract",
     "ClockContract",
+    "DentalChartRepositoryContract",
     "FeeScheduleContract",
     "IdSourceContract",
     "JurisdictionContract",
@@ -65,6 +70,7 @@ __all__ = [
     "ReferralRepositoryContract",
     "ResourceRepositoryContract",
     "SiteRepositoryContract",
+    "TreatmentPlanRepositoryContract",
     "UnitOfWorkContract",
     "WaitlistRepositoryContract",
     "WorkingPatternRepositoryContract",
