@@ -224,6 +224,15 @@ class ItemStock:
         return cls(item_id)
 
     @classmethod
+    def from_balances(
+        cls, item_id: str, balances: Iterable[LotBalance], last_sequence: int
+    ) -> ItemStock:
+        """The stock from balances aggregated elsewhere (a SQL ``GROUP BY``)."""
+        kept = [balance for balance in balances if balance.quantity]
+        ordered = sorted(fefo_order(kept), key=lambda b: b.location_id)
+        return cls(item_id, tuple(ordered), last_sequence)
+
+    @classmethod
     def fold(cls, item_id: str, movements: Iterable[Movement]) -> ItemStock:
         """The stock after ``movements`` (of this item, in any order)."""
         return cls.empty(item_id).apply(movements, renumber=False)

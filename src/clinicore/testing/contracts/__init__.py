@@ -39,6 +39,7 @@ from clinicore.testing.contracts.repositories import (
     PractitionerRepositoryContract,
     SiteRepositoryContract,
 )
+from clinicore.testing.contracts.stock import StockLedgerContract, StockRepositoriesContract
 from clinicore.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
@@ -51,5 +52,7 @@ __all__ = [
     "PatientRepositoryContract",
     "PractitionerRepositoryContract",
     "SiteRepositoryContract",
+    "StockLedgerContract",
+    "StockRepositoriesContract",
     "UnitOfWorkContract",
 ]
