@@ -29,6 +29,8 @@ from clinicore.ids import IdSource, UuidIdSource
 from clinicore.ports import AuthorizationPolicy, Notifier, UnitOfWork, UnitOfWorkFactory
 from clinicore.services.bus import EventBus
 from clinicore.services.directory import DirectoryService
+from clinicore.services.stock import StockService
+from clinicore.services.stock import subscribe as subscribe_stock
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -77,6 +79,7 @@ class App:
         authorization: who may do what.
         bus: routes domain events to the modules that react to them.
         directory: sites, practitioners and patients.
+        stock: items, the stock ledger, reorder proposals and purchase orders.
 
     """
 
@@ -87,6 +90,7 @@ class App:
     authorization: AuthorizationPolicy
     bus: EventBus
     directory: DirectoryService
+    stock: StockService
     engine: sa.Engine | None = None
 
     def close(self) -> None:
@@ -126,15 +130,19 @@ def bootstrap(
     the_ids = ids or UuidIdSource()
     the_notifier = notifier or _notifier(settings.notifier)  # checked before any I/O
     uow_factory, engine = _unit_of_work_factory(settings)
+    bus = EventBus()
+    stock = StockService(uow_factory, the_clock, the_ids, bus)
+    subscribe_stock(bus, stock)
     return App(
         uow_factory=uow_factory,
         clock=the_clock,
         ids=the_ids,
         notifier=the_notifier,
         authorization=authorization or _allow_all(),
-        bus=EventBus(),
+        bus=bus,
         directory=DirectoryService(uow_factory, the_clock, the_ids),
         engine=engine,
+        stock=stock,
     )
 
 
