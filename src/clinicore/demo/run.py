@@ -138,5 +138,11 @@ def _dst_day(site: Site, start: _dt.date, end: _dt.date) -> str:
     )
 
 
-SECTIONS: tuple[Section, ...] = (clinic_section,)
+def _stock_section(app: App, window: DemoWindow, console: Console) -> None:
+    from clinicore.demo.stock import stock_section  # noqa: PLC0415 - it imports this module
+
+    stock_section(app, window, console)
+
+
+SECTIONS: tuple[Section, ...] = (clinic_section, _stock_section)
 """The demo's parts in order; each module of clinicore appends its own section here."""
