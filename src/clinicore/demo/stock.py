@@ -14,10 +14,12 @@ from moneyed import Money
 from rich.console import Console
 from rich.table import Table
 
-from clinicore.bootstrap import App
+from clinicore.bootstrap import App, Config, bootstrap
 from clinicore.clock import FixedClock
+from clinicore.demo.clinic import seed
 from clinicore.demo.run import DemoWindow
 from clinicore.dental.events import TreatmentItemDone
+from clinicore.ids import SequentialIdSource
 from clinicore.scheduling.events import AppointmentCompleted
 from clinicore.stock.events import MaterialShortfall
 from clinicore.stock.offers import SupplierOffer
@@ -184,20 +186,30 @@ def _lines(proposal: ReorderProposal) -> list[ProposalLine]:
 
 
 def stock_section(app: App, window: DemoWindow, console: Console) -> None:
-    """A month of consumption, a supplier dropping an item, the proposal and the orders."""
-    clock = app.clock
-    if not isinstance(clock, FixedClock):  # pragma: no cover - the demo always uses one
-        return
-    before = clock.now()
+    """A month of consumption, a supplier dropping an item, the proposal and the orders.
+
+    The ledger is append-only, so a second run on the same database could not start from
+    the same stock; the section therefore simulates in a scratch in-memory SQLite database
+    seeded with the same demo clinic, and every run prints the same report.
+    """
+    del app  # the demo database keeps the clinic; stock runs in its scratch copy
     start = pendulum.datetime(
         window.start.year, window.start.month, window.start.day, tz="Europe/Berlin"
     ).subtract(days=HISTORY_DAYS)
+    clock = FixedClock(start.at(7))
+    with bootstrap(
+        Config(database_url="sqlite://", notifier="recording"),
+        clock=clock,
+        ids=SequentialIdSource("stock"),
+    ) as scratch:
+        seed(scratch)
+        _run(scratch, clock, window, start, console)
+
+
+def _run(
+    app: App, clock: FixedClock, window: DemoWindow, start: pendulum.DateTime, console: Console
+) -> None:
     console.rule("[bold]Stock and ordering[/] (Berlin)")
-    with app.uow_factory() as uow:
-        if uow.stock_locations.find(STORE) is not None:
-            console.print("stock already simulated in this database; skipped")
-            return
-    clock.set(start.at(7))
     _setup(app, start)
     done, missing = _simulate_month(app, clock, start)
     clock.set(
@@ -241,4 +253,3 @@ def stock_section(app: App, window: DemoWindow, console: Console) -> None:
         f"Recall look-up lot LD-2406: {len(trace.used)} consumptions "
         f"({len(trace.references)} treatments), remaining {dict(trace.remaining)}."
     )
-    clock.set(before)
