@@ -56,7 +56,7 @@ from clinicore.stock.events import GoodsReceived, MaterialShortfall, PurchaseOrd
 from clinicore.stock.items import Item, Location
 from clinicore.stock.lots import ExpiryWarning, LotTrace, expiring, trace_lot
 from clinicore.stock.materials import BillOfMaterials, MaterialLine
-from clinicore.stock.offers import SupplierOffer, choose_offer
+from clinicore.stock.offers import SupplierOffer, choose_offer, offers_by_item
 from clinicore.stock.orders import OrderLine, PurchaseOrder, ReceiptLine
 from clinicore.stock.proposal import Need, ReorderProposal, propose
 from clinicore.stock.thresholds import (
@@ -523,6 +523,9 @@ class StockService:
             location_ids=location_ids,
         )
         items = {item.id: item for item in uow.stock_items.list_all()}
+        by_item = offers_by_item(offers)
+        first = _dt.date(start.year, start.month, start.day)  # plain dates: fast to add
+        days = [first + _dt.timedelta(days=n) for n in range(window_days)]
         needs: list[Need] = []
         for threshold in thresholds:
             key = (threshold.item_id, threshold.location_id)
@@ -530,11 +533,10 @@ class StockService:
             estimate = None
             history = daily.get(key)
             if history and item is not None and window_days >= 2:
-                series = [
-                    history.get(start + _dt.timedelta(days=n), Decimal(0))
-                    for n in range(window_days)
-                ]
-                lead = self._lead_time(offers, threshold, today, site.currency)
+                series = [history.get(day, Decimal(0)) for day in days]
+                lead = self._lead_time(
+                    by_item.get(threshold.item_id, []), threshold, today, site.currency
+                )
                 estimate = estimate_reorder_point(
                     series,
                     lead_time_days=lead,

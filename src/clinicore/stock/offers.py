@@ -50,7 +50,7 @@ from clinicore.errors import CurrencyMismatchError, NotFoundError, ValidationErr
 from clinicore.money import parse_currency
 from clinicore.stock.items import as_quantity
 
-__all__ = ["OfferChoice", "SupplierOffer", "choose_offer", "rank_offers"]
+__all__ = ["OfferChoice", "SupplierOffer", "choose_offer", "offers_by_item", "rank_offers"]
 
 
 def _positive(value: object) -> Decimal:
@@ -146,6 +146,14 @@ class SupplierOffer:
         if self.valid_until is not None and on > self.valid_until:
             return f"offer {self.id} of {self.supplier_id} expired on {self.valid_until}"
         return None
+
+
+def offers_by_item(offers: Iterable[SupplierOffer]) -> dict[str, list[SupplierOffer]]:
+    """The offers grouped by item id (so choosing for many items stays linear)."""
+    grouped: dict[str, list[SupplierOffer]] = {}
+    for offer in offers:
+        grouped.setdefault(offer.item_id, []).append(offer)
+    return grouped
 
 
 def _sort_key(offer: SupplierOffer) -> tuple[Fraction, int, str, str]:

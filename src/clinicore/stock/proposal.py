@@ -46,7 +46,7 @@ from moneyed import Money
 
 from clinicore.errors import NotFoundError
 from clinicore.money import sum_money
-from clinicore.stock.offers import OfferChoice, SupplierOffer, choose_offer
+from clinicore.stock.offers import OfferChoice, SupplierOffer, choose_offer, offers_by_item
 from clinicore.stock.thresholds import (
     ReorderPointEstimate,
     StockAlert,
@@ -187,19 +187,16 @@ def propose(
     """
     lines: list[ProposalLine] = []
     unorderable: list[Unorderable] = []
+    by_item = offers_by_item(offers)
     for need in needs:
         alert = alert_for(need.position, need.threshold, need.estimate)
         if alert is None:
             continue
+        mine = by_item.get(alert.position.item_id, [])
         try:
-            choice = choose_offer(offers, alert.position.item_id, on=on, currency=currency)
+            choice = choose_offer(mine, alert.position.item_id, on=on, currency=currency)
         except NotFoundError:
-            skipped = [
-                reason
-                for offer in offers
-                if offer.item_id == alert.position.item_id
-                and (reason := offer.unavailable_on(on)) is not None
-            ]
+            skipped = [reason for offer in mine if (reason := offer.unavailable_on(on)) is not None]
             unorderable.append(
                 Unorderable(alert, "; ".join(skipped) or "no supplier offers this item")
             )
