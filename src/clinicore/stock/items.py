@@ -175,7 +175,8 @@ class Item:
         """``number`` if it suits the unit; a fraction of a whole unit is refused."""
         if self.whole_units and number != number.to_integral_value():
             raise ValidationError(
-                f"{field} {number} of item {self.id!r} is not a whole number of {self.base_unit}",
+                f"{field} {number} of item {self.id!r} must be whole: "
+                f"{self.base_unit!r} is counted in whole units",
                 field=field,
             )
         return number
