@@ -28,6 +28,7 @@ from clinicore.stock.materials import BillOfMaterials, MaterialLine
 from clinicore.stock.offers import SupplierOffer
 from clinicore.stock.orders import OrderLine, PurchaseOrder
 from clinicore.stock.thresholds import Threshold
+from clinicore.testing import strategies
 from clinicore.testing.contracts._concurrency import run_together
 from clinicore.testing.samples import unique_id
 
@@ -46,6 +47,13 @@ def _item(**overrides: Any) -> Item:
     }
     fields.update(overrides)
     return Item(**fields)
+
+
+_ROUND_TRIP_SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors],
+)
 
 
 class StockRepositoriesContract:
@@ -125,6 +133,22 @@ class StockRepositoriesContract:
                     getattr(uow, name).update(stored)
                 with pytest.raises(ConflictError):
                     getattr(uow, name).add(aggregate)
+
+    @_ROUND_TRIP_SETTINGS
+    @given(data=st.data())
+    def test_generated_items_and_offers_round_trip(
+        self, uow_factory: UnitOfWorkFactory, data: st.DataObject
+    ) -> None:
+        item = attrs.evolve(data.draw(strategies.stock_items()), id=unique_id("item"))
+        offer = attrs.evolve(
+            data.draw(strategies.supplier_offers(currencies=["EUR", "NOK", "JPY", "KWD"])),
+            id=unique_id("offer"),
+        )
+        with uow_factory() as uow:
+            stored = (uow.stock_items.add(item), uow.supplier_offers.add(offer))
+            uow.commit()
+        with uow_factory() as uow:
+            assert (uow.stock_items.get(item.id), uow.supplier_offers.get(offer.id)) == stored
 
     def test_list_filters(self, uow_factory: UnitOfWorkFactory) -> None:
         site, other = unique_id("site"), unique_id("site")
