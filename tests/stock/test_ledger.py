@@ -49,6 +49,11 @@ def test_stk1_bad_quantities_are_refused_with_their_value(bad: object) -> None:
         GLOVES.check_quantity(bad)
 
 
+def test_stk1_unknown_units_are_refused() -> None:
+    with pytest.raises(ValidationError, match="unknown base unit 'parsec'"):
+        Item(id="x", name="X", kind="material", base_unit="parsec")
+
+
 def test_stk1_fractional_quantities_of_a_continuous_unit_are_fine() -> None:
     assert GEL.check_quantity("2.5") == Decimal("2.5")
 

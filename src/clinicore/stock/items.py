@@ -33,6 +33,7 @@ from clinicore._validate import short_text, strict_bool, to_enum, valid_id, vers
 from clinicore.errors import ValidationError
 
 __all__ = [
+    "BASE_UNITS",
     "QUANTITY_DECIMALS",
     "Item",
     "ItemKind",
@@ -43,7 +44,28 @@ __all__ = [
 QUANTITY_DECIMALS = 3
 """Quantities carry at most this many decimals of their base unit (0.001 ml)."""
 
-_WHOLE_UNITS = frozenset({"piece", "pack", "box", "ampoule", "vial", "tube", "cartridge"})
+_WHOLE_UNITS = frozenset(
+    {
+        "piece",
+        "pair",
+        "pack",
+        "box",
+        "ampoule",
+        "vial",
+        "tube",
+        "cartridge",
+        "bottle",
+        "roll",
+        "sheet",
+        "syringe",
+        "capsule",
+        "tablet",
+        "sachet",
+    }
+)
+_CONTINUOUS_UNITS = frozenset({"ml", "l", "g", "kg", "mg", "cm", "m"})
+BASE_UNITS = _WHOLE_UNITS | _CONTINUOUS_UNITS
+"""The base units an item can be counted in; the first group only in whole numbers."""
 
 
 def as_quantity(value: object, *, field: str = "quantity") -> Decimal:
@@ -89,9 +111,11 @@ def _kind(value: object) -> ItemKind:
 
 
 def _unit(value: object) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 20:
-        raise ValidationError(f"base_unit {value!r} must be a short unit name", field="base_unit")
-    return value.strip().lower()
+    unit = value.strip().lower() if isinstance(value, str) else value
+    if unit not in BASE_UNITS:
+        known = ", ".join(sorted(BASE_UNITS))
+        raise ValidationError(f"unknown base unit {value!r}; known: {known}", field="base_unit")
+    return str(unit)
 
 
 def _pack_sizes(value: object) -> tuple[Decimal, ...]:
