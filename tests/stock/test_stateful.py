@@ -107,7 +107,7 @@ class StockMachine(RuleBasedStateMachine):
         order = data.draw(st.sampled_from(self._open_orders()))
         item, open_qty = data.draw(st.sampled_from(sorted(order.open_quantities().items())))
         qty = Decimal(data.draw(st.integers(1, int(open_qty))))
-        expiry = self.clock.now().date().add(days=100)
+        expiry = START.date().add(days=100)  # one lot per order: one expiry
         self.app.stock.receive_order(
             order.id, [ReceiptLine(item, qty, lot_number=f"D{order.id}", expires_on=expiry)]
         )
