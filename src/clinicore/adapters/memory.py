@@ -410,14 +410,15 @@ class MemoryStockLedger:
         epoch = _dt.date(1970, 1, 1).toordinal()
         days_seen: dict[int, _dt.date] = {}
         found: dict[tuple[str, str], dict[_dt.date, Decimal]] = {}
+        # Plain timestamps: pendulum's comparisons and arithmetic are far slower.
+        first, last = _dt.datetime.timestamp(since), _dt.datetime.timestamp(until)
+        consumption = MovementKind.CONSUMPTION
         for m in self._of():
-            if (
-                m.kind is MovementKind.CONSUMPTION
-                and since <= m.occurred_at < until
-                and (wanted is None or m.location_id in wanted)
-            ):
-                # Plain datetime arithmetic: pendulum's is far slower over many movements.
-                number = int((_dt.datetime.timestamp(m.occurred_at) + offset) // 86400)
+            if m.kind is not consumption or (wanted is not None and m.location_id not in wanted):
+                continue
+            stamp = _dt.datetime.timestamp(m.occurred_at)
+            if first <= stamp < last:
+                number = int((stamp + offset) // 86400)
                 day = days_seen.get(number)
                 if day is None:
                     day = days_seen[number] = _dt.date.fromordinal(epoch + number)
