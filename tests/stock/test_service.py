@@ -281,3 +281,23 @@ def test_stk2_concurrent_consumers_of_the_last_units_on_postgresql(
         app.stock.add_location(location_id="ber-op", site_id="ber", name="Surgery")
         app.stock.register_item(item_id="gloves", name="G", kind="material", base_unit="piece")
         _race(app, 8)
+
+
+def test_stk4_reserved_stock_lowers_the_projection_and_stk7_cancel(app: App) -> None:
+    stock = app.stock
+    stock.set_threshold("gloves", "ber-op", minimum=40, maximum=200)
+    stock.record_offer(_offer("a-100", "alpha", "gloves", 100, "9.00"))
+    stock.receive("gloves", "ber-op", 60)
+    assert stock.alerts("ber") == []
+    [alert] = stock.alerts("ber", reserved={("gloves", "ber-op"): Decimal(30)})
+    assert alert.position.projected == 30
+    proposal = stock.reorder_proposal("ber", reserved={("gloves", "ber-op"): Decimal(30)})
+    [draft] = stock.order_proposal(proposal)
+    assert draft.status is OrderStatus.DRAFT
+    assert (
+        stock.alerts("ber", reserved={("gloves", "ber-op"): Decimal(30)}) != []
+    )  # a draft is not on order
+    sent = stock.send_order(draft.id)
+    assert stock.alerts("ber", reserved={("gloves", "ber-op"): Decimal(30)}) == []
+    assert stock.cancel_order(sent.id).status is OrderStatus.CANCELLED
+    assert len(stock.alerts("ber", reserved={("gloves", "ber-op"): Decimal(30)})) == 1
