@@ -770,7 +770,10 @@ class StockService:
         Codes without a bill of materials use nothing. Each item that cannot be booked
         (unknown, not enough usable stock, no location at the site) is published as a
         [`MaterialShortfall`][clinicore.stock.events.MaterialShortfall] and listed in the
-        report; the others are booked.
+        report; the others are booked. Items are booked in id order (so two treatments
+        never wait for each other in opposite orders); if another unit of work booked one
+        of them first, the append raises `ConflictError` and the publisher's use case is
+        retried like any other write conflict.
         """
         wanted: dict[str, Decimal] = {}
         for code in procedure_codes:
