@@ -29,6 +29,7 @@ __all__ = [
     "ConflictError",
     "CurrencyMismatchError",
     "DeliveryError",
+    "InsufficientStockError",
     "InvalidEmailError",
     "InvalidPhoneNumberError",
     "InvalidTransitionError",
@@ -232,3 +233,21 @@ class SlotTakenError(PolicyViolation, ConflictError):
     overlap codes) and a [`ConflictError`][clinicore.errors.ConflictError]: whether the
     other booking committed a second or an hour earlier, the caller lost the time to it.
     """
+
+
+class InsufficientStockError(PolicyViolation):
+    """Booking would take an item's stock below zero, and the item does not allow that.
+
+    Nothing was booked. ``available`` is what could be taken (usable lots at that place).
+    """
+
+    def __init__(self, item_id: str, location_id: str, wanted: object, available: object) -> None:
+        super().__init__(
+            f"not enough of item {item_id!r} at {location_id!r}: wanted {wanted}, "
+            f"{available} available",
+            reasons=("insufficient_stock",),
+        )
+        self.item_id = item_id
+        self.location_id = location_id
+        self.wanted = wanted
+        self.available = available

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Protocol, Self, TypeVar, runtime_checkable
+from typing import Any, Protocol, Self, TypeVar, runtime_checkable
 
 import pendulum
 
@@ -238,6 +238,41 @@ class UnitOfWork(Protocol):
     @property
     def treatment_plans(self) -> TreatmentPlanRepository:
         """Dental treatment plans."""
+        ...
+
+    @property
+    def stock_items(self) -> StockItemRepository:
+        """Stock items (STK-1)."""
+        ...
+
+    @property
+    def stock_locations(self) -> StockLocationRepository:
+        """Storage locations (STK-1)."""
+        ...
+
+    @property
+    def stock_ledger(self) -> StockLedger:
+        """The append-only movement ledger (STK-2)."""
+        ...
+
+    @property
+    def stock_thresholds(self) -> ThresholdRepository:
+        """Min/max levels (STK-4)."""
+        ...
+
+    @property
+    def supplier_offers(self) -> SupplierOfferRepository:
+        """Supplier offers (STK-6)."""
+        ...
+
+    @property
+    def purchase_orders(self) -> PurchaseOrderRepository:
+        """Purchase orders (STK-7)."""
+        ...
+
+    @property
+    def bills_of_materials(self) -> BillOfMaterialsRepository:
+        """Bills of materials (STK-8)."""
         ...
 
     def __enter__(self) -> Self:
@@ -470,4 +505,159 @@ class TreatmentPlanRepository(AggregateRepository[TreatmentPlan, str], Protocol)
 
         Ordered by id; the input to follow-up work (DEN-8).
         """
+        ...
+
+
+# -- stock and ordering (STK) ----------------------------------------------------------------
+from clinicore.stock.items import Item as _StockItem  # noqa: E402
+from clinicore.stock.items import Location as _StockLocation  # noqa: E402
+from clinicore.stock.ledger import ItemStock as _ItemStock  # noqa: E402
+from clinicore.stock.ledger import Movement as _Movement  # noqa: E402
+from clinicore.stock.ledger import MovementKind as _MovementKind  # noqa: E402
+from clinicore.stock.materials import BillOfMaterials as _BillOfMaterials  # noqa: E402
+from clinicore.stock.offers import SupplierOffer as _SupplierOffer  # noqa: E402
+from clinicore.stock.orders import PurchaseOrder as _PurchaseOrder  # noqa: E402
+from clinicore.stock.thresholds import Threshold as _Threshold  # noqa: E402
+
+__all__ += [
+    "BillOfMaterialsRepository",
+    "PurchaseOrderRepository",
+    "StockItemRepository",
+    "StockLedger",
+    "StockLocationRepository",
+    "SupplierOfferRepository",
+    "ThresholdRepository",
+]
+
+
+@runtime_checkable
+class StockItemRepository(AggregateRepository[_StockItem, str], Protocol):
+    """Stock items (STK-1)."""
+
+    def list_all(self) -> list[_StockItem]:
+        """Every item, ordered by id."""
+        ...
+
+
+@runtime_checkable
+class StockLocationRepository(AggregateRepository[_StockLocation, str], Protocol):
+    """Storage locations (STK-1)."""
+
+    def list_all(self, *, site_id: str | None = None) -> list[_StockLocation]:
+        """Every location (of ``site_id``, if given), ordered by id."""
+        ...
+
+
+@runtime_checkable
+class ThresholdRepository(AggregateRepository[_Threshold, str], Protocol):
+    """Min/max levels per item and location (STK-4)."""
+
+    def list_all(self, *, location_ids: Sequence[str] | None = None) -> list[_Threshold]:
+        """Every threshold (at ``location_ids``, if given), ordered by id."""
+        ...
+
+
+@runtime_checkable
+class SupplierOfferRepository(AggregateRepository[_SupplierOffer, str], Protocol):
+    """Supplier offers, withdrawn and expired ones included (STK-6)."""
+
+    def list_all(self, *, item_id: str | None = None) -> list[_SupplierOffer]:
+        """Every offer (for ``item_id``, if given), ordered by id."""
+        ...
+
+
+@runtime_checkable
+class PurchaseOrderRepository(AggregateRepository[_PurchaseOrder, str], Protocol):
+    """Purchase orders (STK-7)."""
+
+    def list_all(
+        self, *, site_id: str | None = None, open_only: bool = False
+    ) -> list[_PurchaseOrder]:
+        """Orders (of ``site_id``; only sent or partly received with ``open_only``), by id."""
+        ...
+
+
+@runtime_checkable
+class BillOfMaterialsRepository(AggregateRepository[_BillOfMaterials, str], Protocol):
+    """Bills of materials keyed by procedure code (STK-8)."""
+
+    def list_all(self) -> list[_BillOfMaterials]:
+        """Every bill of materials, ordered by procedure code."""
+        ...
+
+
+@runtime_checkable
+class StockLedger(Protocol):
+    """The append-only movement ledger (STK-2). There is no update and no delete.
+
+    Movements of an item are numbered ``1, 2, 3 ...`` without gaps. ``append`` numbers
+    new movements right after the stock they were computed from; if another unit of work
+    appended after that stock first, the number is taken and the append (or the commit)
+    raises [`ConflictError`][clinicore.errors.ConflictError]: recompute and try again.
+    The store enforces this (a unique key on item and number), so concurrent bookings can
+    never both pass a stock check made on the same balance.
+    """
+
+    def stock_of(self, item_id: str) -> _ItemStock:
+        """The item's balances and last movement number, read in one consistent step."""
+        ...
+
+    def append(self, stock: _ItemStock, movements: Sequence[_Movement]) -> list[_Movement]:
+        """Store ``movements`` of ``stock.item_id`` numbered after ``stock.last_sequence``.
+
+        Returns:
+            The movements as stored, with their numbers.
+
+        Raises:
+            ConflictError: a movement with such a number exists (someone booked first).
+            ValidationError: a movement of another item.
+
+        """
+        ...
+
+    def stocks(self, *, item_ids: Sequence[str] | None = None) -> list[_ItemStock]:
+        """Every item's stock (of ``item_ids``, if given), ordered by item id.
+
+        The balances are aggregated by the store (SQL ``GROUP BY``), not from every movement.
+        """
+        ...
+
+    def on_hand(self, *, location_ids: Sequence[str] | None = None) -> dict[tuple[str, str], Any]:
+        """``{(item_id, location_id): quantity}`` for every non-zero total (at the locations)."""
+        ...
+
+    def movements(
+        self,
+        item_id: str,
+        *,
+        lot_number: str | None = None,
+        kinds: Sequence[_MovementKind] | None = None,
+        since: _dt.datetime | None = None,
+        until: _dt.datetime | None = None,
+    ) -> list[_Movement]:
+        """The item's movements in number order, filtered (``since`` inclusive, ``until`` not)."""
+        ...
+
+    def lot_expiry(self, item_id: str, lot_number: str) -> tuple[bool, _dt.date | None]:
+        """``(known, expires_on)`` of a lot ever received, even if it is used up."""
+        ...
+
+    def daily_consumption(
+        self,
+        *,
+        since: _dt.datetime,
+        until: _dt.datetime,
+        utc_offset_minutes: int = 0,
+        location_ids: Sequence[str] | None = None,
+    ) -> dict[tuple[str, str], dict[_dt.date, Any]]:
+        """Consumption (positive) per ``(item, location)`` and day, aggregated by the store.
+
+        Days are calendar days of the instant shifted by ``utc_offset_minutes`` (the site's
+        offset): one fixed offset for the whole window, so on a DST switch an hour around
+        midnight may count to the neighbouring day. Days without consumption are absent.
+        """
+        ...
+
+    def count(self) -> int:
+        """How many movements are stored."""
         ...

@@ -12,6 +12,8 @@ from clinicore.testing.contracts import (
     PatientRepositoryContract,
     PractitionerRepositoryContract,
     SiteRepositoryContract,
+    StockLedgerContract,
+    StockRepositoriesContract,
     UnitOfWorkContract,
 )
 from clinicore.testing.samples import a_site
@@ -63,3 +65,11 @@ def test_a_conflict_found_at_commit_applies_none_of_the_unit() -> None:
     with MemoryUnitOfWork(store) as uow:
         assert uow.sites.get(site.id).name == "second"
         assert uow.sites.find(bystander.id) is None
+
+
+class TestMemoryStockRepositories(_Memory, StockRepositoriesContract):
+    pass
+
+
+class TestMemoryStockLedger(_Memory, StockLedgerContract):
+    concurrent_writers = 6

@@ -10,6 +10,8 @@ from clinicore.testing.contracts import (
     PatientRepositoryContract,
     PractitionerRepositoryContract,
     SiteRepositoryContract,
+    StockLedgerContract,
+    StockRepositoriesContract,
     UnitOfWorkContract,
 )
 
@@ -38,3 +40,11 @@ class TestPostgresqlPatients(_Postgresql, PatientRepositoryContract):
 
 class TestPostgresqlPractitioners(_Postgresql, PractitionerRepositoryContract):
     pass
+
+
+class TestPostgresqlStockRepositories(_Postgresql, StockRepositoriesContract):
+    pass
+
+
+class TestPostgresqlStockLedger(_Postgresql, StockLedgerContract):
+    concurrent_writers = 6

@@ -11,6 +11,8 @@ from clinicore.testing.contracts import (
     PatientRepositoryContract,
     PractitionerRepositoryContract,
     SiteRepositoryContract,
+    StockLedgerContract,
+    StockRepositoriesContract,
     UnitOfWorkContract,
 )
 
@@ -38,3 +40,11 @@ class TestSqlitePatients(_Sqlite, PatientRepositoryContract):
 
 class TestSqlitePractitioners(_Sqlite, PractitionerRepositoryContract):
     pass
+
+
+class TestSqliteStockRepositories(_Sqlite, StockRepositoriesContract):
+    pass
+
+
+class TestSqliteStockLedger(_Sqlite, StockLedgerContract):
+    concurrent_writers = 6

@@ -35,6 +35,7 @@ import datetime as _dt
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -50,7 +51,13 @@ from clinicore.adapters._aggregates import (
 )
 from clinicore.dental.chart import Chart
 from clinicore.dental.plans import TreatmentPlan
-from clinicore.errors import ClinicoreError, ConflictError, NotFoundError, StaleVersionError
+from clinicore.errors import (
+    ClinicoreError,
+    ConflictError,
+    NotFoundError,
+    StaleVersionError,
+    ValidationError,
+)
 from clinicore.ids import PatientId, SiteId
 from clinicore.intervals import TimeRange
 from clinicore.patients import Patient
@@ -63,20 +70,33 @@ from clinicore.scheduling.referrals import Referral
 from clinicore.scheduling.resources import Resource
 from clinicore.scheduling.waitlist import WaitlistEntry, WaitlistStatus
 from clinicore.sites import Site
+from clinicore.stock.items import Item, Location
+from clinicore.stock.ledger import ItemStock, Movement, MovementKind
+from clinicore.stock.materials import BillOfMaterials
+from clinicore.stock.offers import SupplierOffer
+from clinicore.stock.orders import OrderStatus, PurchaseOrder
+from clinicore.stock.thresholds import Threshold
 
 __all__ = [
     "COMMIT_CHECKS",
     "MemoryAbsenceRepository",
     "MemoryAppointmentRepository",
     "MemoryAppointmentTypeRepository",
+    "MemoryBillOfMaterialsRepository",
     "MemoryDentalChartRepository",
     "MemoryPatientRepository",
     "MemoryPractitionerRepository",
+    "MemoryPurchaseOrderRepository",
     "MemoryReferralRepository",
     "MemoryRepository",
     "MemoryResourceRepository",
     "MemorySiteRepository",
+    "MemoryStockItemRepository",
+    "MemoryStockLedger",
+    "MemoryStockLocationRepository",
     "MemoryStore",
+    "MemorySupplierOfferRepository",
+    "MemoryThresholdRepository",
     "MemoryTreatmentPlanRepository",
     "MemoryUnitOfWork",
     "MemoryWaitlistRepository",
@@ -250,6 +270,13 @@ class MemoryUnitOfWork:
         self.waitlist = MemoryWaitlistRepository(store, self._active)
         self.dental_charts = MemoryDentalChartRepository(store, self._active)
         self.treatment_plans = MemoryTreatmentPlanRepository(store, self._active)
+        self.stock_items = MemoryStockItemRepository(store, self._active)
+        self.stock_locations = MemoryStockLocationRepository(store, self._active)
+        self.stock_ledger = MemoryStockLedger(store, self._active)
+        self.stock_thresholds = MemoryThresholdRepository(store, self._active)
+        self.supplier_offers = MemorySupplierOfferRepository(store, self._active)
+        self.purchase_orders = MemoryPurchaseOrderRepository(store, self._active)
+        self.bills_of_materials = MemoryBillOfMaterialsRepository(store, self._active)
 
     def _active(self) -> _Transaction:
         if self._txn is None:
@@ -524,3 +551,222 @@ class MemoryTreatmentPlanRepository(MemoryRepository[TreatmentPlan]):
             if (site_id is None or plan.site_id == site_id) and plan.needs_follow_up(now, today)
         ]
         return found[:limit]
+
+
+# -- stock and ordering (STK) ----------------------------------------------------------------
+class MemoryStockItemRepository(MemoryRepository[Item]):
+    """Stock items in memory."""
+
+    kind = "stock_item"
+
+    def list_all(self) -> list[Item]:
+        """Every item, ordered by id."""
+        return list(self._all())
+
+
+class MemoryStockLocationRepository(MemoryRepository[Location]):
+    """Storage locations in memory."""
+
+    kind = "stock_location"
+
+    def list_all(self, *, site_id: str | None = None) -> list[Location]:
+        """Every location (of ``site_id``, if given), ordered by id."""
+        return [loc for loc in self._all() if site_id is None or loc.site_id == site_id]
+
+
+class MemoryThresholdRepository(MemoryRepository[Threshold]):
+    """Thresholds in memory."""
+
+    kind = "stock_threshold"
+
+    def list_all(self, *, location_ids: Sequence[str] | None = None) -> list[Threshold]:
+        """Every threshold (at ``location_ids``, if given), ordered by id."""
+        wanted = None if location_ids is None else set(location_ids)
+        return [t for t in self._all() if wanted is None or t.location_id in wanted]
+
+
+class MemorySupplierOfferRepository(MemoryRepository[SupplierOffer]):
+    """Supplier offers in memory."""
+
+    kind = "supplier_offer"
+
+    def list_all(self, *, item_id: str | None = None) -> list[SupplierOffer]:
+        """Every offer (for ``item_id``, if given), ordered by id."""
+        return [o for o in self._all() if item_id is None or o.item_id == item_id]
+
+
+class MemoryPurchaseOrderRepository(MemoryRepository[PurchaseOrder]):
+    """Purchase orders in memory."""
+
+    kind = "purchase_order"
+
+    def list_all(
+        self, *, site_id: str | None = None, open_only: bool = False
+    ) -> list[PurchaseOrder]:
+        """Orders (of ``site_id``; only sent or partly received with ``open_only``), by id."""
+        open_states = (OrderStatus.SENT, OrderStatus.PARTLY_RECEIVED)
+        return [
+            order
+            for order in self._all()
+            if (site_id is None or order.site_id == site_id)
+            and (not open_only or order.status in open_states)
+        ]
+
+
+class MemoryBillOfMaterialsRepository(MemoryRepository[BillOfMaterials]):
+    """Bills of materials in memory."""
+
+    kind = "bill_of_materials"
+
+    def list_all(self) -> list[BillOfMaterials]:
+        """Every bill of materials, ordered by procedure code."""
+        return list(self._all())
+
+
+@attrs.frozen
+class _StoredMovement:
+    """A ledger entry as the memory store keeps it: written once, at version 1."""
+
+    id: str
+    movement: Movement
+    version: int = 1
+
+
+class MemoryStockLedger:
+    """The append-only movement ledger in memory: no update, no delete.
+
+    Each movement is stored under ``item#number``; the commit's version check refuses a
+    number that another unit of work committed first, exactly like a unique key.
+    """
+
+    kind = "stock_movement"
+
+    def __init__(self, store: MemoryStore, transaction: Callable[[], _Transaction]) -> None:
+        self._store = store
+        self._transaction = transaction
+
+    def _current(self, key: str) -> Any | None:
+        staged = self._transaction().staged(self.kind, key)
+        return staged if staged is not None else self._store.committed(self.kind, key)
+
+    @staticmethod
+    def _key(item_id: str, sequence: int) -> str:
+        return f"{item_id}#{sequence:012d}"
+
+    def _merged(self) -> dict[str, _StoredMovement]:
+        merged: dict[str, _StoredMovement] = self._store.committed_items(self.kind)
+        for (kind, key), entry in self._transaction().writes.items():
+            if kind == self.kind:
+                merged[key] = entry.aggregate
+        return merged
+
+    def _of(self, item_id: str | None = None) -> Iterator[Movement]:
+        """Movements (of ``item_id`` in number order; all of them in no order)."""
+        merged = self._merged()
+        if item_id is None:
+            return (stored.movement for stored in merged.values())
+        prefix = f"{item_id}#"
+        keys = sorted(key for key in merged if key.startswith(prefix))
+        return (merged[key].movement for key in keys)
+
+    def daily_consumption(
+        self,
+        *,
+        since: _dt.datetime,
+        until: _dt.datetime,
+        utc_offset_minutes: int = 0,
+        location_ids: Sequence[str] | None = None,
+    ) -> dict[tuple[str, str], dict[_dt.date, Decimal]]:
+        """Consumption per item, location and day (see the port)."""
+        wanted = None if location_ids is None else set(location_ids)
+        offset = utc_offset_minutes * 60
+        epoch = _dt.date(1970, 1, 1).toordinal()
+        days_seen: dict[int, _dt.date] = {}
+        found: dict[tuple[str, str], dict[_dt.date, Decimal]] = {}
+        # Plain timestamps: pendulum's comparisons and arithmetic are far slower.
+        first, last = _dt.datetime.timestamp(since), _dt.datetime.timestamp(until)
+        consumption = MovementKind.CONSUMPTION
+        for m in self._of():
+            if m.kind is not consumption or (wanted is not None and m.location_id not in wanted):
+                continue
+            stamp = _dt.datetime.timestamp(m.occurred_at)
+            if first <= stamp < last:
+                number = int((stamp + offset) // 86400)
+                day = days_seen.get(number)
+                if day is None:
+                    day = days_seen[number] = _dt.date.fromordinal(epoch + number)
+                days = found.setdefault((m.item_id, m.location_id), {})
+                days[day] = days.get(day, Decimal(0)) - m.quantity
+        return found
+
+    def stock_of(self, item_id: str) -> ItemStock:
+        """The item's balances and last movement number."""
+        return ItemStock.fold(item_id, self._of(item_id))
+
+    def append(self, stock: ItemStock, movements: Sequence[Movement]) -> list[Movement]:
+        """Stage ``movements`` numbered after ``stock.last_sequence``."""
+        numbered = stock.number(movements)
+        for movement in numbered:
+            if movement.item_id != stock.item_id:
+                raise ValidationError(
+                    f"movement of item {movement.item_id!r} appended to {stock.item_id!r}",
+                    field="item_id",
+                )
+            key = self._key(movement.item_id, movement.sequence)
+            if self._current(key) is not None:
+                raise ConflictError(
+                    f"movement {movement.sequence} of item {movement.item_id!r} exists: "
+                    "stock changed, book again"
+                )
+        for movement in numbered:
+            key = self._key(movement.item_id, movement.sequence)
+            self._transaction().stage(self.kind, key, 0, _StoredMovement(key, movement))
+        return numbered
+
+    def stocks(self, *, item_ids: Sequence[str] | None = None) -> list[ItemStock]:
+        """Every item's stock (of ``item_ids``, if given), ordered by item id."""
+        wanted = None if item_ids is None else set(item_ids)
+        grouped: defaultdict[str, list[Movement]] = defaultdict(list)
+        for movement in self._of():
+            if wanted is None or movement.item_id in wanted:
+                grouped[movement.item_id].append(movement)
+        return [ItemStock.fold(item, grouped[item]) for item in sorted(grouped)]
+
+    def on_hand(self, *, location_ids: Sequence[str] | None = None) -> dict[tuple[str, str], Any]:
+        """``{(item_id, location_id): quantity}`` for every non-zero total."""
+        wanted = None if location_ids is None else set(location_ids)
+        totals: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for movement in self._of():
+            if wanted is None or movement.location_id in wanted:
+                totals[(movement.item_id, movement.location_id)] += movement.quantity
+        return {key: value for key, value in sorted(totals.items()) if value}
+
+    def movements(
+        self,
+        item_id: str,
+        *,
+        lot_number: str | None = None,
+        kinds: Sequence[MovementKind] | None = None,
+        since: _dt.datetime | None = None,
+        until: _dt.datetime | None = None,
+    ) -> list[Movement]:
+        """The item's movements in number order, filtered."""
+        return [
+            m
+            for m in self._of(item_id)
+            if (lot_number is None or m.lot_number == lot_number)
+            and (kinds is None or m.kind in kinds)
+            and (since is None or m.occurred_at >= since)
+            and (until is None or m.occurred_at < until)
+        ]
+
+    def lot_expiry(self, item_id: str, lot_number: str) -> tuple[bool, _dt.date | None]:
+        """``(known, expires_on)`` of a lot ever received."""
+        for movement in self._of(item_id):
+            if movement.lot_number == lot_number:
+                return True, movement.expires_on
+        return False, None
+
+    def count(self) -> int:
+        """How many movements are stored (including staged ones)."""
+        return len(self._merged())

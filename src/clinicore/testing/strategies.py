@@ -70,6 +70,8 @@ from clinicore.scheduling.referrals import Referral
 from clinicore.scheduling.resources import Resource
 from clinicore.scheduling.waitlist import WaitlistEntry, WaitlistStatus
 from clinicore.sites import Site
+from clinicore.stock.items import Item, ItemKind
+from clinicore.stock.offers import SupplierOffer
 from clinicore.zones import offset_transitions
 
 __all__ = [
@@ -97,6 +99,9 @@ __all__ = [
     "registered_strategies",
     "resources",
     "sites",
+    "stock_items",
+    "stock_quantities",
+    "supplier_offers",
     "surfaces_sites",
     "teeth",
     "time_range_sets",
@@ -358,6 +363,8 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         Tooth: teeth(),
         Chart: dental_charts(),
         TreatmentPlan: treatment_plans(),
+        Item: stock_items(),
+        SupplierOffer: supplier_offers(),
     }
 
 
@@ -610,3 +617,47 @@ def treatment_plans(draw: st.DrawFn) -> TreatmentPlan:
     if stage >= 4:
         plan = plan.set_callback(at.date(), at.add(days=8), "front-1")
     return plan
+
+
+# -- stock (STK) ---------------------------------------------------------------------------------
+def stock_quantities(*, whole: bool = True, max_value: int = 10_000) -> st.SearchStrategy[Decimal]:
+    """Positive quantities: whole numbers, or with up to three decimals when not ``whole``."""
+    if whole:
+        return st.integers(1, max_value).map(Decimal)
+    return st.integers(1, max_value * 1000).map(lambda n: Decimal(n).scaleb(-3))
+
+
+@st.composite
+def stock_items(draw: st.DrawFn) -> Item:
+    """Stock items of every kind, with whole or continuous units and one to three packs."""
+    unit = draw(st.sampled_from(["piece", "cartridge", "tube", "ml", "g"]))
+    whole = unit in ("piece", "cartridge", "tube")
+    return Item(
+        id=draw(ids("item")),
+        name=draw(st.sampled_from(["Gloves M", "Lidocaine 2%", "Composite A2", "Cups"])),
+        kind=draw(st.sampled_from(ItemKind)),
+        base_unit=unit,
+        pack_sizes=tuple(
+            draw(st.sets(stock_quantities(whole=whole, max_value=500), min_size=1, max_size=3))
+        ),
+        allow_negative=draw(st.booleans()),
+    )
+
+
+@st.composite
+def supplier_offers(draw: st.DrawFn, currencies: Sequence[str] = ("EUR",)) -> SupplierOffer:
+    """Offers with exact prices, validity windows, minimum orders, some withdrawn."""
+    start = draw(st.dates(_dt.date(2025, 1, 1), _dt.date(2027, 12, 31)))
+    length = draw(st.none() | st.integers(0, 730))
+    return SupplierOffer(
+        id=draw(ids("offer")),
+        supplier_id=draw(st.sampled_from(["dentalco", "medsupply", "nordent"])),
+        item_id=draw(ids("item")),
+        pack_size=draw(stock_quantities(max_value=1000)),
+        price_per_pack=draw(money(currencies, min_units=1, max_units=10**7)),
+        lead_time_days=draw(st.integers(0, 60)),
+        valid_from=start,
+        valid_until=None if length is None else start + _dt.timedelta(days=length),
+        min_order_packs=draw(st.integers(1, 20)),
+        withdrawn=draw(st.booleans()),
+    )

@@ -31,6 +31,15 @@ from clinicore.adapters.sql.scheduling import (
     SqlWorkingPatternRepository,
 )
 from clinicore.adapters.sql.schema import check_schema
+from clinicore.adapters.sql.stock import (
+    SqlBillOfMaterialsRepository,
+    SqlPurchaseOrderRepository,
+    SqlStockItemRepository,
+    SqlStockLedger,
+    SqlStockLocationRepository,
+    SqlSupplierOfferRepository,
+    SqlThresholdRepository,
+)
 from clinicore.errors import ClinicoreError
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
@@ -136,6 +145,41 @@ class SqlUnitOfWork:
     def treatment_plans(self) -> SqlTreatmentPlanRepository:
         """Dental treatment plans."""
         return self.repository(SqlTreatmentPlanRepository)
+
+    @property
+    def stock_items(self) -> SqlStockItemRepository:
+        """Stock items."""
+        return self.repository(SqlStockItemRepository)
+
+    @property
+    def stock_locations(self) -> SqlStockLocationRepository:
+        """Storage locations."""
+        return self.repository(SqlStockLocationRepository)
+
+    @property
+    def stock_ledger(self) -> SqlStockLedger:
+        """The append-only movement ledger."""
+        return self.repository(SqlStockLedger)
+
+    @property
+    def stock_thresholds(self) -> SqlThresholdRepository:
+        """Min/max levels."""
+        return self.repository(SqlThresholdRepository)
+
+    @property
+    def supplier_offers(self) -> SqlSupplierOfferRepository:
+        """Supplier offers."""
+        return self.repository(SqlSupplierOfferRepository)
+
+    @property
+    def purchase_orders(self) -> SqlPurchaseOrderRepository:
+        """Purchase orders."""
+        return self.repository(SqlPurchaseOrderRepository)
+
+    @property
+    def bills_of_materials(self) -> SqlBillOfMaterialsRepository:
+        """Bills of materials."""
+        return self.repository(SqlBillOfMaterialsRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

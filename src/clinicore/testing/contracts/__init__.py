@@ -52,6 +52,7 @@ from clinicore.testing.contracts.scheduling import (
     WaitlistRepositoryContract,
     WorkingPatternRepositoryContract,
 )
+from clinicore.testing.contracts.stock import StockLedgerContract, StockRepositoriesContract
 from clinicore.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
@@ -70,6 +71,8 @@ __all__ = [
     "ReferralRepositoryContract",
     "ResourceRepositoryContract",
     "SiteRepositoryContract",
+    "StockLedgerContract",
+    "StockRepositoriesContract",
     "TreatmentPlanRepositoryContract",
     "UnitOfWorkContract",
     "WaitlistRepositoryContract",
