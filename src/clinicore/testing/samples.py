@@ -12,17 +12,32 @@ Examples:
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import uuid
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
+
+from moneyed import Money
 
 from clinicore.contact import PhoneNumber
 from clinicore.ids import PatientId, PractitionerId, SiteId
 from clinicore.jurisdictions import get as jurisdiction
 from clinicore.patients import Patient
+from clinicore.payroll.contracts import Contract, Employee, EmployeeId
+from clinicore.payroll.punches import Punch, PunchId, PunchKind
 from clinicore.practitioners import Employment, Practitioner
 from clinicore.sites import Site
 
-__all__ = ["a_patient", "a_practitioner", "a_site", "unique_id"]
+__all__ = [
+    "a_contract",
+    "a_patient",
+    "a_practitioner",
+    "a_punch_log",
+    "a_site",
+    "an_employee",
+    "unique_id",
+]
 
 
 def unique_id(prefix: str) -> str:
@@ -69,3 +84,54 @@ def a_practitioner(**overrides: Any) -> Practitioner:
     }
     fields.update(overrides)
     return Practitioner(**fields)
+
+
+def a_contract(**overrides: Any) -> Contract:
+    """An hourly contract from 2026-01-01: EUR 20.00 an hour, 40 h a week."""
+    fields: dict[str, Any] = {
+        "valid_from": _dt.date(2026, 1, 1),
+        "hourly_rate": Money("20.00", "EUR"),
+        "weekly_hours": Decimal(40),
+        "cost_centre": "front-desk",
+    }
+    fields.update(overrides)
+    return Contract(**fields)
+
+
+def an_employee(**overrides: Any) -> Employee:
+    """A front-desk employee of ``site-1`` with an hourly 40-hour contract."""
+    fields: dict[str, Any] = {
+        "id": EmployeeId(unique_id("emp")),
+        "site_id": SiteId("site-1"),
+        "role": "front_desk",
+        "contracts": (a_contract(),),
+    }
+    fields.update(overrides)
+    return Employee(**fields)
+
+
+_punch_counter = itertools.count(1)
+
+
+def a_punch_log(
+    employee_id: str,
+    spans: Iterable[tuple[_dt.datetime, _dt.datetime]],
+    *,
+    source: str = "front_desk",
+) -> list[Punch]:
+    """A clock-in and a clock-out for each ``(start, end)``, with fresh ids."""
+    log: list[Punch] = []
+    run = uuid.uuid4().hex[:8]
+    for start, end in spans:
+        for kind, at in ((PunchKind.IN, start), (PunchKind.OUT, end)):
+            log.append(
+                Punch(
+                    id=PunchId(f"punch-{run}-{next(_punch_counter)}"),
+                    employee_id=EmployeeId(employee_id),
+                    kind=kind,
+                    at=at,
+                    recorded_at=at,
+                    source=source,
+                )
+            )
+    return log
