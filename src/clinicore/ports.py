@@ -17,6 +17,10 @@ right with the matching contract suite in
 | `IdSource` | new ids | UUID, sequential |
 | `FeeSchedule` | prices a service | price list, country packs |
 | `AuthorizationPolicy` | may this actor do this | allow-all, role-based |
+| `EmployeeRepository` | payroll: employees, contracts | memory, SQL |
+| `ShiftRepository`, `PunchRepository` | payroll: roster, punch log | memory, SQL |
+| `AbsenceRepository` | payroll: absences | memory, SQL |
+| `PayrollExport` | hands statements to payroll software | CSV file |
 
 Repositories follow one pattern: ``add`` stores a new aggregate, ``get`` reads one or raises
 [`NotFoundError`][clinicore.errors.NotFoundError], ``find`` reads one or returns ``None``,
@@ -37,21 +41,32 @@ from clinicore.actors import Actor
 from clinicore.clock import Clock
 from clinicore.fees import FeeQuery, FeeQuote
 from clinicore.ids import IdSource, PatientId, PractitionerId, SiteId
+from clinicore.intervals import TimeRange
 from clinicore.messages import DeliveryReceipt, OutboundMessage
 from clinicore.patients import Patient
+from clinicore.payroll.absences import Absence, AbsenceId
+from clinicore.payroll.contracts import Employee, EmployeeId
+from clinicore.payroll.punches import Punch, PunchId
+from clinicore.payroll.roster import Shift
+from clinicore.payroll.statement import PeriodStatement
 from clinicore.practitioners import Practitioner
 from clinicore.sites import Site
 
 __all__ = [
+    "AbsenceRepository",
     "Aggregate",
     "AggregateRepository",
     "AuthorizationPolicy",
     "Clock",
+    "EmployeeRepository",
     "FeeSchedule",
     "IdSource",
     "Notifier",
     "PatientRepository",
+    "PayrollExport",
     "PractitionerRepository",
+    "PunchRepository",
+    "ShiftRepository",
     "SiteRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -176,6 +191,26 @@ class UnitOfWork(Protocol):
         """Practitioners."""
         ...
 
+    @property
+    def employees(self) -> EmployeeRepository:
+        """Payroll: employees and their contracts."""
+        ...
+
+    @property
+    def shifts(self) -> ShiftRepository:
+        """Payroll: rostered shifts."""
+        ...
+
+    @property
+    def punches(self) -> PunchRepository:
+        """Payroll: the append-only punch log."""
+        ...
+
+    @property
+    def absences(self) -> AbsenceRepository:
+        """Payroll: absences."""
+        ...
+
     def __enter__(self) -> Self:
         """Begin the transaction."""
         ...
@@ -260,4 +295,85 @@ class AuthorizationPolicy(Protocol):
 
     def is_allowed(self, actor: Actor, action: str, target: str | None = None) -> bool:
         """Whether ``actor`` may do ``action`` (on ``target``, an aggregate id, if given)."""
+        ...
+
+
+# -- payroll (PAY-1..PAY-10) -------------------------------------------------------------------
+@runtime_checkable
+class EmployeeRepository(AggregateRepository[Employee, EmployeeId], Protocol):
+    """Employees with their contract history."""
+
+    def list_all(self, *, site_id: SiteId | None = None) -> list[Employee]:
+        """Every employee (of ``site_id``, if given), ordered by id."""
+        ...
+
+
+@runtime_checkable
+class ShiftRepository(Protocol):
+    """Rostered shifts, identified by employee and start."""
+
+    def add_many(self, shifts: Sequence[Shift]) -> None:
+        """Store new shifts.
+
+        Raises:
+            ConflictError: a shift overlaps a stored shift of the same employee (or one
+                given in the same call); nothing of the call is stored.
+
+        """
+        ...
+
+    def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Shift]:
+        """The employee's shifts that overlap ``within``, ordered by start."""
+        ...
+
+
+@runtime_checkable
+class PunchRepository(Protocol):
+    """The append-only punch log: no update, no delete; corrections are new entries."""
+
+    def append(self, punch: Punch) -> Punch:
+        """Add an entry to the log.
+
+        Raises:
+            ConflictError: the id is in the log already, or the punch it corrects has
+                been corrected already (correct the correction instead).
+
+        """
+        ...
+
+    def find(self, punch_id: PunchId) -> Punch | None:
+        """The entry with that id, or ``None``."""
+        ...
+
+    def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Punch]:
+        """The employee's entries inside ``within``, ordered by id.
+
+        Every correction of the employee and the entries those correct come with them, so
+        that the log resolves.
+        """
+        ...
+
+
+@runtime_checkable
+class AbsenceRepository(AggregateRepository[Absence, AbsenceId], Protocol):
+    """Absences (vacation, sickness, unpaid leave)."""
+
+    def list_for(
+        self, employee_id: EmployeeId, first_day: _dt.date, last_day: _dt.date
+    ) -> list[Absence]:
+        """The employee's absences touching ``first_day..last_day``, ordered by first day."""
+        ...
+
+
+@runtime_checkable
+class PayrollExport(Protocol):
+    """Hands period statements to the host's payroll software (gross-to-net happens there)."""
+
+    def deliver(self, statements: Sequence[PeriodStatement]) -> str:
+        """Deliver ``statements``; return a receipt (a file name, a batch id).
+
+        Raises:
+            DeliveryError: the payroll software refused or could not be reached.
+
+        """
         ...

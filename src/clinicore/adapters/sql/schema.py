@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from clinicore.adapters.sql import payroll as _payroll  # noqa: F401 - registers its tables
 from clinicore.adapters.sql.tables import metadata, schema_version
 from clinicore.errors import SchemaVersionError
 

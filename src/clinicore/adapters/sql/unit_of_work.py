@@ -15,6 +15,12 @@ from typing import Any, Self, TypeVar
 import sqlalchemy as sa
 
 from clinicore.adapters.sql.engine import single_connection_guard
+from clinicore.adapters.sql.payroll import (
+    SqlAbsenceRepository,
+    SqlEmployeeRepository,
+    SqlPunchRepository,
+    SqlShiftRepository,
+)
 from clinicore.adapters.sql.repositories import (
     SqlPatientRepository,
     SqlPractitionerRepository,
@@ -81,6 +87,26 @@ class SqlUnitOfWork:
     def practitioners(self) -> SqlPractitionerRepository:
         """Practitioners."""
         return self.repository(SqlPractitionerRepository)
+
+    @property
+    def employees(self) -> SqlEmployeeRepository:
+        """Payroll: employees and their contracts."""
+        return self.repository(SqlEmployeeRepository)
+
+    @property
+    def shifts(self) -> SqlShiftRepository:
+        """Payroll: rostered shifts."""
+        return self.repository(SqlShiftRepository)
+
+    @property
+    def punches(self) -> SqlPunchRepository:
+        """Payroll: the append-only punch log."""
+        return self.repository(SqlPunchRepository)
+
+    @property
+    def absences(self) -> SqlAbsenceRepository:
+        """Payroll: absences."""
+        return self.repository(SqlAbsenceRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

@@ -34,6 +34,12 @@ from clinicore.testing.contracts.fee_schedule import FeeScheduleContract
 from clinicore.testing.contracts.ids import IdSourceContract
 from clinicore.testing.contracts.jurisdiction import JurisdictionContract
 from clinicore.testing.contracts.notifier import NotifierContract
+from clinicore.testing.contracts.payroll import (
+    AbsenceRepositoryContract,
+    EmployeeRepositoryContract,
+    PunchRepositoryContract,
+    ShiftRepositoryContract,
+)
 from clinicore.testing.contracts.repositories import (
     PatientRepositoryContract,
     PractitionerRepositoryContract,
@@ -42,14 +48,18 @@ from clinicore.testing.contracts.repositories import (
 from clinicore.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
+    "AbsenceRepositoryContract",
     "AuthorizationPolicyContract",
     "ClockContract",
+    "EmployeeRepositoryContract",
     "FeeScheduleContract",
     "IdSourceContract",
     "JurisdictionContract",
     "NotifierContract",
     "PatientRepositoryContract",
     "PractitionerRepositoryContract",
+    "PunchRepositoryContract",
+    "ShiftRepositoryContract",
     "SiteRepositoryContract",
     "UnitOfWorkContract",
 ]
