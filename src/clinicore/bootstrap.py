@@ -29,6 +29,7 @@ from clinicore.ids import IdSource, UuidIdSource
 from clinicore.ports import AuthorizationPolicy, Notifier, UnitOfWork, UnitOfWorkFactory
 from clinicore.services.bus import EventBus
 from clinicore.services.directory import DirectoryService
+from clinicore.services.payroll import PayrollService
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -77,6 +78,7 @@ class App:
         authorization: who may do what.
         bus: routes domain events to the modules that react to them.
         directory: sites, practitioners and patients.
+        payroll: contracts, rosters, punches, absences and period statements.
 
     """
 
@@ -87,6 +89,7 @@ class App:
     authorization: AuthorizationPolicy
     bus: EventBus
     directory: DirectoryService
+    payroll: PayrollService
     engine: sa.Engine | None = None
 
     def close(self) -> None:
@@ -134,6 +137,7 @@ def bootstrap(
         authorization=authorization or _allow_all(),
         bus=EventBus(),
         directory=DirectoryService(uow_factory, the_clock, the_ids),
+        payroll=PayrollService(uow_factory, the_clock, the_ids),
         engine=engine,
     )
 

@@ -12,6 +12,7 @@ with the host's payroll software, reached through the export
 from clinicore.payroll.absences import Absence, AbsenceId, AbsenceKind
 from clinicore.payroll.compliance import ComplianceWarning, check_compliance
 from clinicore.payroll.contracts import Contract, Employee, EmployeeId, Rounding, RoundingDirection
+from clinicore.payroll.export import COLUMNS, to_csv, to_rows
 from clinicore.payroll.hours import (
     Category,
     Duty,
@@ -51,6 +52,7 @@ from clinicore.payroll.statement import (
 from clinicore.payroll.supplements import SupplementTime, supplement_time
 
 __all__ = [
+    "COLUMNS",
     "Absence",
     "AbsenceId",
     "AbsenceKind",
@@ -94,5 +96,7 @@ __all__ = [
     "pair_punches",
     "rotation",
     "supplement_time",
+    "to_csv",
+    "to_rows",
     "weekly",
 ]
