@@ -24,7 +24,7 @@ from clinicore.errors import (
     ValidationError,
 )
 from clinicore.ids import SequentialIdSource
-from clinicore.payroll import COLUMNS, ShiftTime, rotation, to_csv
+from clinicore.payroll import COLUMNS, EmployeeId, ShiftTime, rotation, to_csv
 from clinicore.testing.samples import a_contract
 
 BERLIN = "Europe/Berlin"
@@ -45,7 +45,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
         yield wired
 
 
-def _employee(app: App) -> str:
+def _employee(app: App) -> EmployeeId:
     return app.payroll.register_employee(
         site_id="ber", role="front_desk", contracts=[a_contract()], employee_id="anna"
     ).id
