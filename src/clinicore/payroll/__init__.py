@@ -32,6 +32,7 @@ from clinicore.payroll.punches import (
     WorkedSpan,
     effective_punches,
     pair_punches,
+    pair_with_seconds,
 )
 from clinicore.payroll.roster import Shift, ShiftTime, check_no_overlap, rotation, weekly
 from clinicore.payroll.rules import (
@@ -49,7 +50,12 @@ from clinicore.payroll.statement import (
     StatementLine,
     compute_statement,
 )
-from clinicore.payroll.supplements import SupplementTime, supplement_time
+from clinicore.payroll.supplements import (
+    SupplementTime,
+    earned_seconds,
+    rule_values,
+    supplement_time,
+)
 
 __all__ = [
     "COLUMNS",
@@ -91,10 +97,13 @@ __all__ = [
     "classify",
     "compare_with_roster",
     "compute_statement",
+    "earned_seconds",
     "effective_punches",
     "group_duties",
     "pair_punches",
+    "pair_with_seconds",
     "rotation",
+    "rule_values",
     "supplement_time",
     "to_csv",
     "to_rows",

@@ -20,6 +20,8 @@ _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 def seconds(instant: pendulum.DateTime) -> int:
     """An aware instant as whole seconds since the epoch (sub-second parts dropped)."""
+    if instant.tzinfo is pendulum.UTC:
+        return int(_dt.datetime.timestamp(instant))
     return int(_dt.datetime.timestamp(to_utc(instant)))
 
 

@@ -214,8 +214,18 @@ def compare_with_roster(
     A span belongs to a shift when it overlaps the shift widened by ``grace`` on both
     sides; if it could belong to two, the nearer start wins.
     """
+    planned = [(seconds(shift.start), seconds(shift.end), shift) for shift in shifts]
+    return _compare(planned, spans, grace)
+
+
+def _compare(
+    shifts: Sequence[tuple[int, int, Shift]],
+    spans: Sequence[tuple[int, int]],
+    grace: _dt.timedelta = _dt.timedelta(hours=3),
+) -> list[ShiftOutcome]:
+    """``compare_with_roster`` on shifts given with their epoch-second bounds."""
     margin = int(grace.total_seconds())
-    planned = sorted((seconds(shift.start), seconds(shift.end), shift) for shift in shifts)
+    planned = sorted(shifts, key=lambda item: (item[0], item[1]))
     matched: list[list[tuple[int, int]]] = [[] for _ in planned]
     index = 0
     for span in spans:

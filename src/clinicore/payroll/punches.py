@@ -54,6 +54,7 @@ __all__ = [
     "WorkedSpan",
     "effective_punches",
     "pair_punches",
+    "pair_with_seconds",
 ]
 
 PunchId = NewType("PunchId", str)
@@ -255,34 +256,66 @@ def pair_punches(
 def _pair(
     punches: Sequence[Punch], double_within: int, max_span: int
 ) -> tuple[list[WorkedSpan], list[PunchAnomaly]]:
+    spans, anomalies, _ = _pair_seconds(punches, double_within, max_span)
+    return spans, anomalies
+
+
+def _pair_seconds(
+    punches: Sequence[Punch], double_within: int, max_span: int
+) -> tuple[list[WorkedSpan], list[PunchAnomaly], list[tuple[int, int]]]:
+    """Pair sorted punches; also return the spans as epoch seconds."""
     spans: list[WorkedSpan] = []
+    raw: list[tuple[int, int]] = []
     anomalies: list[PunchAnomaly] = []
     open_in: Punch | None = None
+    open_ts = 0
     last_out: Punch | None = None
+    last_ts = 0
     for punch in punches:
+        ts = seconds(punch.at)
         if punch.kind is PunchKind.IN:
             if open_in is not None:
-                if seconds(punch.at) - seconds(open_in.at) <= double_within:
+                if ts - open_ts <= double_within:
                     anomalies.append(_anomaly(AnomalyKind.DOUBLE_IN, punch, open_in))
                     continue
                 anomalies.append(_anomaly(AnomalyKind.MISSING_OUT, open_in))
-            open_in = punch
+            open_in, open_ts = punch, ts
             continue
         if open_in is None:
-            if last_out is not None and seconds(punch.at) - seconds(last_out.at) <= double_within:
+            if last_out is not None and ts - last_ts <= double_within:
                 anomalies.append(_anomaly(AnomalyKind.DOUBLE_OUT, punch, last_out))
             else:
                 anomalies.append(_anomaly(AnomalyKind.MISSING_IN, punch))
             continue
-        length = seconds(punch.at) - seconds(open_in.at)
+        length = ts - open_ts
         if length > max_span:
             anomalies.append(_anomaly(AnomalyKind.TOO_LONG, open_in, punch))
-        elif length > 0:
+        elif punch.at > open_in.at:
             spans.append(WorkedSpan(TimeRange._trusted(open_in.at, punch.at), open_in.id, punch.id))
-        last_out, open_in = punch, None
+            raw.append((open_ts, ts))
+        last_out, last_ts, open_in = punch, ts, None
     if open_in is not None:
         anomalies.append(_anomaly(AnomalyKind.MISSING_OUT, open_in))
-    return spans, anomalies
+    return spans, anomalies, raw
+
+
+def pair_with_seconds(
+    log: Iterable[Punch],
+    *,
+    double_within: _dt.timedelta = _dt.timedelta(minutes=2),
+    max_span: _dt.timedelta = _dt.timedelta(hours=16),
+) -> tuple[Pairing, list[tuple[int, int]]]:
+    """Like ``pair_punches``, and also the spans as whole epoch seconds ``(start, end)``.
+
+    The hours engine works on those (sub-second parts are dropped).
+    """
+    punches = effective_punches(log)
+    if len({punch.employee_id for punch in punches}) > 1:
+        raise ValidationError("pairing needs one employee's punches", field="log")
+    spans, anomalies, raw = _pair_seconds(
+        punches, int(double_within.total_seconds()), int(max_span.total_seconds())
+    )
+    return Pairing(tuple(spans), tuple(anomalies)), [span for span in raw if span[1] > span[0]]
 
 
 def _anomaly(kind: AnomalyKind, first: Punch, *others: Punch) -> PunchAnomaly:

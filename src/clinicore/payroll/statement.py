@@ -35,14 +35,14 @@ from clinicore.payroll.hours import (
     Duty,
     Segment,
     ShiftOutcome,
+    _compare,
     classify,
-    compare_with_roster,
     group_duties,
 )
-from clinicore.payroll.punches import Punch, PunchAnomaly, pair_punches
+from clinicore.payroll.punches import Punch, PunchAnomaly, pair_with_seconds
 from clinicore.payroll.roster import Shift
 from clinicore.payroll.rules import PayrollRules
-from clinicore.payroll.supplements import supplement_time
+from clinicore.payroll.supplements import earned_seconds, rule_values
 from clinicore.zones import parse_zone
 
 __all__ = ["LineCode", "Period", "PeriodStatement", "StatementLine", "compute_statement"]
@@ -341,8 +341,7 @@ def compute_statement(
     leave = list(absences)
     _check_owner(employee.id, leave, "absences")
 
-    pairing = pair_punches(log)
-    raw = [(seconds(span.range.start), seconds(span.range.end)) for span in pairing.spans]
+    pairing, raw = pair_with_seconds(log)
     spans, rounding = _rounded_spans(employee, raw, zone)
     gap = int(rules.working_time.duty_gap.total_seconds())
     duties = [
@@ -366,9 +365,12 @@ def compute_statement(
     }
     worked_days = {duty.day for duty in duties}
     planned_by_day: dict[_dt.date, int] = {}
+    shift_days: list[tuple[_dt.date, int, int, Shift]] = []
     for shift in planned:
-        day = local_date(zone, seconds(shift.start))
-        planned_by_day[day] = planned_by_day.get(day, 0) + int(shift.span.duration.total_seconds())
+        start, end = seconds(shift.start), seconds(shift.end)
+        day = local_date(zone, start)
+        shift_days.append((day, start, end, shift))
+        planned_by_day[day] = planned_by_day.get(day, 0) + end - start
     _price_absences(employee, absent_days, planned_by_day, lines)
     _price_holidays(
         employee,
@@ -381,13 +383,11 @@ def compute_statement(
     )
 
     counted = [
-        shift
-        for shift in planned
-        if (day := local_date(zone, seconds(shift.start))) in period
-        and day not in absent_days
-        and day not in holiday_set
+        (start, end, shift)
+        for day, start, end, shift in shift_days
+        if day in period and day not in absent_days and day not in holiday_set
     ]
-    outcomes = compare_with_roster(counted, [span for duty in duties for span in duty.spans])
+    outcomes = _compare(counted, [span for duty in duties for span in duty.spans])
     period_range = period.range
     anomalies = tuple(a for a in pairing.anomalies if period_range.start <= a.at < period_range.end)
     return PeriodStatement(
@@ -396,7 +396,7 @@ def compute_statement(
         currency=employee.currency,
         lines=lines.build(),
         worked_seconds=sum(duty.work for duty in duties),
-        planned_seconds=sum(int(s.span.duration.total_seconds()) for s in counted),
+        planned_seconds=sum(end - start for start, end, _ in counted),
         regular_seconds=totals[Category.REGULAR],
         extra_seconds=totals[Category.EXTRA],
         overtime_seconds=totals[Category.OVERTIME],
@@ -423,17 +423,24 @@ def _contract(employee: Employee, day: _dt.date) -> Contract:
 def _price_work(
     employee: Employee, period: Period, segments: Sequence[Segment], lines: _Lines
 ) -> None:
+    worked: dict[tuple[int, Category], list[Any]] = {}
     for segment in segments:
         contract = _contract(employee, segment.day)
-        secs = segment.end - segment.start
+        key = (id(contract), segment.category)
+        entry = worked.get(key)
+        if entry is None:
+            entry = worked[key] = [contract, 0]
+        entry[1] += segment.end - segment.start
+    codes = {
+        Category.REGULAR: LineCode.BASE,
+        Category.EXTRA: LineCode.EXTRA,
+        Category.OVERTIME: LineCode.OVERTIME,
+    }
+    for (_, category), (contract, secs) in worked.items():
         base = contract.hourly_base_exact
-        if segment.category is Category.REGULAR:
-            amount = Fraction(0) if contract.is_monthly else base * secs / 3600
-            lines.add(contract, LineCode.BASE, secs, amount, rate=base)
-        elif segment.category is Category.EXTRA:
-            lines.add(contract, LineCode.EXTRA, secs, base * secs / 3600, rate=base)
-        else:
-            lines.add(contract, LineCode.OVERTIME, secs, base * secs / 3600, rate=base)
+        paid = category is not Category.REGULAR or not contract.is_monthly
+        amount = base * secs / 3600 if paid else Fraction(0)
+        lines.add(contract, codes[category], secs, amount, rate=base)
     for contract in employee.contracts:
         if contract.monthly_salary is None:
             continue
@@ -479,25 +486,34 @@ def _price_supplements(
     if not rules.supplements:
         return
     cap = None if rules.base_cap_per_hour is None else Fraction(rules.base_cap_per_hour.amount)
+    cache: dict[_dt.date, list[tuple[str, int, int, int, bool]]] = {}
+    per_contract: dict[int, tuple[Contract, Fraction, list[Fraction], list[int]]] = {}
     for duty in duties:
         contract = _contract(employee, duty.day)
-        base = contract.hourly_base_exact
-        if cap is not None:
-            base = min(base, cap)
-        for found in supplement_time(
-            duty,
-            rules.supplements,
-            zone=zone,
-            holidays=holidays,
-            base_per_hour=base,
-        ):
+        entry = per_contract.get(id(contract))
+        if entry is None:
+            base = contract.hourly_base_exact
+            if cap is not None:
+                base = min(base, cap)
+            values = rule_values(rules.supplements, base)
+            entry = per_contract[id(contract)] = (contract, base, values, [0] * len(values))
+        earned = earned_seconds(
+            duty, rules.supplements, entry[2], zone=zone, holidays=holidays, cache=cache
+        )
+        totals = entry[3]
+        for index, secs in enumerate(earned):
+            totals[index] += secs
+    for contract, base, values, totals in per_contract.values():
+        for index, rule in enumerate(rules.supplements):
+            if not totals[index]:
+                continue
             lines.add(
                 contract,
-                f"{LineCode.SUPPLEMENT}:{found.rule.kind}",
-                found.seconds,
-                found.per_hour * found.seconds / 3600,
-                rate=base if found.rule.percent is not None else found.per_hour,
-                percent=found.rule.percent,
+                f"{LineCode.SUPPLEMENT}:{rule.kind}",
+                totals[index],
+                values[index] * totals[index] / 3600,
+                rate=base if rule.percent is not None else values[index],
+                percent=rule.percent,
             )
 
 
