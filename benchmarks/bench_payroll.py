@@ -31,6 +31,7 @@ import random
 import sys
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import partial
 
 import _harness
 import pendulum
@@ -221,11 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[_harness.Row] = []
     for size in sizes:
         repeat = options.repeat(3 if size >= 10_000 else 5)
-        library = _harness.best_of(lambda size=size: _library(months, size), repeat)
+        library = _harness.best_of(partial(_library, months, size), repeat)
         sample = min(size, 2 if options.quick else BASELINE_CAP)
-        walk = _harness.best_of(
-            lambda sample=sample: _walk_all(months, sample), options.repeat(2), warmup=False
-        )
+        walk = _harness.best_of(partial(_walk_all, months, sample), options.repeat(2), warmup=False)
         rows.append(_harness.Row(size, library, walk * size / sample))
     _harness.print_table(
         "compute_statement for n employee months, ratio to the minute-by-minute walk",
