@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 from moneyed import Money
@@ -25,7 +26,7 @@ from clinicore.errors import (
 )
 from clinicore.ids import SequentialIdSource
 from clinicore.payroll import COLUMNS, EmployeeId, ShiftTime, rotation, to_csv
-from clinicore.testing.samples import a_contract
+from clinicore.testing.samples import a_contract, a_punch_log
 
 BERLIN = "Europe/Berlin"
 
@@ -166,3 +167,14 @@ def test_bad_input_is_refused_and_nothing_is_stored(app: App) -> None:
     assert [line.code for line in statement.lines] == ["vacation"]
     with app.uow_factory() as uow:
         assert [e.id for e in uow.employees.list_all()] == ["anna"]
+
+
+def test_a_batch_import_is_exactly_once(app: App) -> None:
+    employee = _employee(app)
+    log = a_punch_log(employee, [(at(5, 8), at(5, 12)), (at(6, 8), at(6, 12))])
+    assert app.payroll.import_punches(log) == 4
+    assert app.payroll.import_punches(log) == 0
+    changed = [attrs.evolve(log[0], at=at(5, 9)), *log[1:]]
+    with pytest.raises(ConflictError):
+        app.payroll.import_punches(changed)
+    assert app.payroll.statement(employee, 2026, 10).worked_seconds == 8 * 3600

@@ -182,6 +182,40 @@ class PayrollService:
             uow.commit()
         return punch
 
+    def import_punches(self, punches: Iterable[Punch]) -> int:
+        """Append a batch from a terminal or access-control system in one unit of work.
+
+        Repeats of stored punches (same id, same content) are skipped; the rest are
+        appended. Returns how many were new.
+
+        Raises:
+            ValidationError: an entry is in the future or not a Punch.
+            NotFoundError: an employee does not exist.
+            ConflictError: an id is stored with other content; nothing is stored.
+
+        """
+        batch = list(punches)
+        for punch in batch:
+            if not isinstance(punch, Punch):
+                raise ValidationError(
+                    f"import_punches takes Punch entries, got {type(punch).__name__}",
+                    field="punches",
+                )
+            self._check_not_future(punch.at)
+        added = 0
+        with self._uow_factory() as uow:
+            for employee_id in sorted({punch.employee_id for punch in batch}):
+                uow.employees.get(employee_id)
+            for punch in batch:
+                existing = uow.punches.find(punch.id)
+                if existing is None:
+                    uow.punches.append(punch)
+                    added += 1
+                elif attrs.evolve(existing, recorded_at=punch.recorded_at) != punch:
+                    raise ConflictError(f"punch {punch.id!r} is stored with other content")
+            uow.commit()
+        return added
+
     def record_span(
         self,
         employee_id: str,
