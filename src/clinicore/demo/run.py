@@ -16,6 +16,7 @@ from clinicore.bootstrap import App, Config, bootstrap
 from clinicore.clock import FixedClock
 from clinicore.contact import ContactChannel, ContactPurpose
 from clinicore.demo.clinic import seed
+from clinicore.demo.payroll import payroll_section
 from clinicore.ids import SequentialIdSource
 from clinicore.intervals import TimeRange
 from clinicore.money import allocate
@@ -138,5 +139,5 @@ def _dst_day(site: Site, start: _dt.date, end: _dt.date) -> str:
     )
 
 
-SECTIONS: tuple[Section, ...] = (clinic_section,)
+SECTIONS: tuple[Section, ...] = (clinic_section, payroll_section)
 """The demo's parts in order; each module of clinicore appends its own section here."""

@@ -280,10 +280,12 @@ _ORDER = {
 
 
 def _display_rate(rate: Fraction, currency: str) -> Money:
+    """The rate with 2 decimals, or up to 4 when it has more (display only)."""
     value = (Decimal(rate.numerator) / Decimal(rate.denominator)).quantize(
         Decimal("0.0001"), rounding=ROUND_HALF_UP
     )
-    return Money(value.normalize() if value == value.to_integral_value() else value, currency)
+    cents = value.quantize(Decimal("0.01"))
+    return Money(cents if cents == value else value, currency)
 
 
 def _rounded_spans(

@@ -396,7 +396,9 @@ def _statement(uow: UnitOfWork, employee: Employee, site: Site, period: Period) 
     pack = jurisdictions.get(site.jurisdiction)
     span = period.range
     window = TimeRange(span.start - _MARGIN, span.end + _MARGIN)
-    holidays = pack.public_holidays(period.first_day, period.last_day, site.subdivision)
+    # a night duty of the last day runs into the next one: its holidays count too
+    following = period.last_day + _dt.timedelta(days=1)
+    holidays = pack.public_holidays(period.first_day, following, site.subdivision)
     return compute_statement(
         employee,
         period,
