@@ -184,28 +184,22 @@ def _summary(statements: list[tuple[str, PeriodStatement]]) -> Table:
     return table
 
 
-def _lines(statements: list[tuple[str, PeriodStatement]]) -> Table:
-    table = Table(title="Statement lines (CSV export rows)", title_justify="left")
-    for column in ("employee", "code", "hours", "rate", "%", "amount"):
-        table.add_column(column, justify="left" if column in ("employee", "code") else "right")
-    for _, statement in statements:
-        for line in statement.lines:
-            table.add_row(
-                statement.employee_id,
-                line.code,
-                str(line.hours),
-                "" if line.rate is None else str(line.rate.amount),
-                "" if line.percent is None else str(line.percent),
-                f"{line.amount.amount:,.2f}",
-            )
+def _lines(statement: PeriodStatement) -> Table:
+    table = Table(
+        title=f"{statement.employee_id}: statement lines (the CSV export's rows)",
+        title_justify="left",
+    )
+    for column in ("code", "hours", "rate", "%", "amount"):
+        table.add_column(column, justify="left" if column == "code" else "right", no_wrap=True)
+    for line in statement.lines:
         table.add_row(
-            statement.employee_id,
-            "[bold]total[/]",
-            "",
-            "",
-            "",
-            f"[bold]{statement.total.amount:,.2f}[/]",
+            line.code,
+            str(line.hours),
+            "" if line.rate is None else str(line.rate.amount),
+            "" if line.percent is None else str(line.percent),
+            f"{line.amount.amount:,.2f}",
         )
+    table.add_row("[bold]total[/]", "", "", "", f"[bold]{statement.total.amount:,.2f}[/]")
     return table
 
 
@@ -230,7 +224,8 @@ def payroll_section(app: App, window: DemoWindow, console: Console) -> None:
         for statement in app.payroll.site_statements(site, first.year, first.month):
             statements.append((roles[statement.employee_id], statement))
     console.print(_summary(statements))
-    console.print(_lines(statements))
+    for _, statement in statements:
+        console.print(_lines(statement))
     console.print(
         "Night shifts 22:00-06:00 are paid on real hours: the one starting "
         f"{_dt.date(2026, 10, 24):%a %d %b} lasts 9 h (clocks go back); "
