@@ -343,7 +343,8 @@ def test_statement_totals_add_up_and_do_not_depend_on_punch_order(
     random: object,
 ) -> None:
     """PAY-7 property: the total is the sum of the lines to the cent; the categories add
-    up to the worked time; the result does not depend on the order punches arrive in."""
+    up to the worked time; no second earns two supplements of one group (night hours are
+    never counted twice); the result does not depend on the order punches arrive in."""
     employee = an_employee(contracts=[contract])
     pack = jurisdictions.get(country)
     rules = pack.payroll_rules(dt.date(2026, 10, 1))
@@ -355,6 +356,13 @@ def test_statement_totals_add_up_and_do_not_depend_on_punch_order(
         statement.regular_seconds + statement.extra_seconds + statement.overtime_seconds
         == statement.worked_seconds
     )
+    groups: dict[str, int] = {}
+    kinds = {rule.kind: rule.group for rule in rules.supplements}
+    for line in statement.lines:
+        if line.code.startswith("supplement:"):
+            group = kinds[line.code.split(":", 1)[1]]
+            groups[group] = groups.get(group, 0) + line.seconds
+    assert all(secs <= statement.worked_seconds for secs in groups.values())  # never twice
     random.shuffle(log)  # type: ignore[attr-defined]
     again = compute_statement(employee, OCTOBER, punches=log, rules=rules, holidays=holidays)
     assert again == statement

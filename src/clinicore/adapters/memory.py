@@ -357,8 +357,19 @@ class MemoryShiftRepository(_MemoryAppendOnly):
                 raise ConflictError(
                     f"shift {shift.span} of employee {shift.employee_id!r} overlaps {stored.span}"
                 )
+        for employee_id in sorted({shift.employee_id for shift in given}):
+            self._touch_roster(employee_id)
         for shift in given:
             self._append(self.kind, f"{shift.employee_id}@{shift.start.isoformat()}", shift)
+
+    def _touch_roster(self, employee_id: str) -> None:
+        """Bump the employee's roster marker so racing units of work conflict on commit."""
+        kind = "payroll_roster"
+        current = self._transaction().staged(kind, employee_id) or self._store.committed(
+            kind, employee_id
+        )
+        seen = 0 if current is None else current.version
+        self._transaction().stage(kind, employee_id, seen, _Appended(None, seen + 1))
 
     def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Shift]:
         """The employee's shifts overlapping ``within``, ordered by start."""

@@ -5,9 +5,9 @@ exact, sortable, identical on SQLite and PostgreSQL. The punch log is insert-onl
 repository has no update or delete) and the database enforces exactly-once: the punch id
 is the primary key (a repeated delivery of a punch cannot be stored twice) and
 ``corrects`` is unique (a punch is corrected at most once; a later fix corrects the
-correction). Shifts are keyed by employee and start; overlaps are checked after locking
-the employee's row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
-already serialises writers).
+correction). Shifts are keyed by employee and start; overlaps are checked under a
+per-employee transaction lock (``pg_advisory_xact_lock`` on PostgreSQL; SQLite's
+``BEGIN IMMEDIATE`` already serialises writers).
 """
 
 from __future__ import annotations
@@ -185,11 +185,10 @@ class SqlShiftRepository:
             raise ConflictError("a shift with the same employee and start exists") from None
 
     def _lock(self, employee_id: str) -> None:
+        """Serialise roster writes per employee until the transaction ends (PostgreSQL)."""
         if self._connection.dialect.name == "postgresql":
             self._connection.execute(
-                sa.select(employees_table.c.id)
-                .where(employees_table.c.id == employee_id)
-                .with_for_update()
+                sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(employee_id, 0)))
             )
 
     def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Shift]:

@@ -106,7 +106,14 @@ class AbsenceRepositoryContract(_AggregateRepositoryContract[Any]):
 
 
 class ShiftRepositoryContract:
-    """Checks for a [`ShiftRepository`][clinicore.ports.ShiftRepository]."""
+    """Checks for a [`ShiftRepository`][clinicore.ports.ShiftRepository].
+
+    Attributes:
+        concurrent_writers: how many threads race to roster overlapping shifts.
+
+    """
+
+    concurrent_writers: ClassVar[int] = 4
 
     @pytest.fixture
     def uow_factory(self) -> UnitOfWorkFactory:
@@ -156,6 +163,28 @@ class ShiftRepositoryContract:
             )
         with uow_factory() as uow:
             assert uow.shifts.list_for(employee, self._october()) == [first]
+
+    def test_racing_overlapping_shifts_store_exactly_one(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        employee = EmployeeId(unique_id("emp"))
+
+        def plan(index: int) -> str:
+            start = _dt.time(8, index)  # all overlap, all start at another minute
+            shift = Shift(
+                employee_id=employee,
+                span=ShiftTime(start, _dt.time(16)).on(_dt.date(2026, 10, 5), _ZONE),
+            )
+            with uow_factory() as uow:
+                uow.shifts.add_many([shift])
+                uow.commit()
+            return "stored"
+
+        results = run_together(self.concurrent_writers, plan)
+        assert results.count("stored") == 1, results
+        assert all(isinstance(r, ConflictError) for r in results if r != "stored"), results
+        with uow_factory() as uow:
+            assert len(uow.shifts.list_for(employee, self._october())) == 1
 
 
 class PunchRepositoryContract:
