@@ -129,15 +129,16 @@ def bootstrap(
     the_ids = ids or UuidIdSource()
     the_notifier = notifier or _notifier(settings.notifier)  # checked before any I/O
     uow_factory, engine = _unit_of_work_factory(settings)
+    bus = EventBus()
     return App(
         uow_factory=uow_factory,
         clock=the_clock,
         ids=the_ids,
         notifier=the_notifier,
         authorization=authorization or _allow_all(),
-        bus=EventBus(),
+        bus=bus,
         directory=DirectoryService(uow_factory, the_clock, the_ids),
-        payroll=PayrollService(uow_factory, the_clock, the_ids),
+        payroll=PayrollService(uow_factory, the_clock, the_ids, bus),
         engine=engine,
     )
 

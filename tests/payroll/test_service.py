@@ -24,8 +24,17 @@ from clinicore.errors import (
     NotFoundError,
     ValidationError,
 )
+from clinicore.events import DomainEvent
 from clinicore.ids import SequentialIdSource
-from clinicore.payroll import COLUMNS, EmployeeId, ShiftTime, rotation, to_csv
+from clinicore.payroll import (
+    COLUMNS,
+    EmployeeId,
+    PunchCorrected,
+    PunchRecorded,
+    ShiftTime,
+    rotation,
+    to_csv,
+)
 from clinicore.testing.samples import a_contract, a_punch_log
 
 BERLIN = "Europe/Berlin"
@@ -178,3 +187,16 @@ def test_a_batch_import_is_exactly_once(app: App) -> None:
     with pytest.raises(ConflictError):
         app.payroll.import_punches(changed)
     assert app.payroll.statement(employee, 2026, 10).worked_seconds == 8 * 3600
+
+
+def test_punch_events_are_published_in_the_unit_of_work(app: App) -> None:
+    employee = _employee(app)
+    seen: list[DomainEvent] = []
+    app.bus.subscribe(DomainEvent, lambda event, uow: seen.append(event))
+    app.payroll.record_punch(employee, "in", at(5, 8), punch_id="in-1")
+    app.payroll.correct_punch("in-1", at=at(5, 7, 55), author="mgr", reason="clock drift")
+    recorded, corrected = seen
+    assert isinstance(recorded, PunchRecorded)
+    assert (recorded.punch_id, recorded.kind) == ("in-1", "in")
+    assert isinstance(corrected, PunchCorrected)
+    assert (corrected.corrects, corrected.author, corrected.void) == ("in-1", "mgr", False)

@@ -12,6 +12,7 @@ with the host's payroll software, reached through the export
 from clinicore.payroll.absences import Absence, AbsenceId, AbsenceKind
 from clinicore.payroll.compliance import ComplianceWarning, check_compliance
 from clinicore.payroll.contracts import Contract, Employee, EmployeeId, Rounding, RoundingDirection
+from clinicore.payroll.events import PunchCorrected, PunchRecorded, ShiftsPlanned
 from clinicore.payroll.export import COLUMNS, to_csv, to_rows
 from clinicore.payroll.hours import (
     Category,
@@ -79,14 +80,17 @@ __all__ = [
     "PeriodStatement",
     "Punch",
     "PunchAnomaly",
+    "PunchCorrected",
     "PunchId",
     "PunchKind",
+    "PunchRecorded",
     "Rounding",
     "RoundingDirection",
     "Segment",
     "Shift",
     "ShiftOutcome",
     "ShiftTime",
+    "ShiftsPlanned",
     "StatementLine",
     "SupplementRule",
     "SupplementTime",

@@ -27,14 +27,17 @@ from clinicore.errors import (
     NotFoundError,
     ValidationError,
 )
+from clinicore.events import DomainEvent
 from clinicore.ids import IdSource, SiteId
 from clinicore.intervals import TimeRange
 from clinicore.payroll.absences import Absence, AbsenceId, AbsenceKind
 from clinicore.payroll.contracts import Contract, Employee, EmployeeId
+from clinicore.payroll.events import PunchCorrected, PunchRecorded, ShiftsPlanned
 from clinicore.payroll.punches import Punch, PunchId, PunchKind
 from clinicore.payroll.roster import Shift, check_no_overlap
 from clinicore.payroll.statement import Period, PeriodStatement, compute_statement
 from clinicore.ports import PayrollExport, UnitOfWork, UnitOfWorkFactory
+from clinicore.services.bus import EventBus
 from clinicore.sites import Site
 from clinicore.zones import aware
 
@@ -51,13 +54,39 @@ class PayrollService:
         uow_factory: opens units of work.
         clock: tells when punches are recorded (and refuses punches from the future).
         ids: makes ids for new punches and absences when the caller gives none.
+        bus: where [`clinicore.payroll.events`][clinicore.payroll.events] are published
+            (inside the unit of work of the change); ``None`` publishes nothing.
 
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdSource) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        ids: IdSource,
+        bus: EventBus | None = None,
+    ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._ids = ids
+        self._bus = bus
+
+    def _publish(self, uow: UnitOfWork, *events: DomainEvent) -> None:
+        if self._bus is not None and events:
+            self._bus.publish(uow, *events)
+
+    def _recorded(self, *punches: Punch) -> list[DomainEvent]:
+        now = self._clock.now()
+        return [
+            PunchRecorded(
+                occurred_at=now,
+                employee_id=punch.employee_id,
+                punch_id=punch.id,
+                kind=punch.kind.value,
+                source=punch.source,
+            )
+            for punch in punches
+        ]
 
     # -- employees and contracts -----------------------------------------------------------
     def register_employee(
@@ -133,6 +162,14 @@ class PayrollService:
             for employee_id in sorted({shift.employee_id for shift in planned}):
                 uow.employees.get(employee_id)
             uow.shifts.add_many(planned)
+            self._publish(
+                uow,
+                ShiftsPlanned(
+                    occurred_at=self._clock.now(),
+                    employee_ids=tuple(sorted({shift.employee_id for shift in planned})),
+                    count=len(planned),
+                ),
+            )
             uow.commit()
         return planned
 
@@ -179,6 +216,7 @@ class PayrollService:
                     raise ConflictError(f"punch {punch.id!r} is stored with other content")
                 return existing
             uow.punches.append(punch)
+            self._publish(uow, *self._recorded(punch))
             uow.commit()
         return punch
 
@@ -202,7 +240,7 @@ class PayrollService:
                     field="punches",
                 )
             self._check_not_future(punch.at)
-        added = 0
+        added: list[Punch] = []
         with self._uow_factory() as uow:
             for employee_id in sorted({punch.employee_id for punch in batch}):
                 uow.employees.get(employee_id)
@@ -210,11 +248,12 @@ class PayrollService:
                 existing = uow.punches.find(punch.id)
                 if existing is None:
                     uow.punches.append(punch)
-                    added += 1
+                    added.append(punch)
                 elif attrs.evolve(existing, recorded_at=punch.recorded_at) != punch:
                     raise ConflictError(f"punch {punch.id!r} is stored with other content")
+            self._publish(uow, *self._recorded(*added))
             uow.commit()
-        return added
+        return len(added)
 
     def record_span(
         self,
@@ -257,6 +296,7 @@ class PayrollService:
             uow.employees.get(EmployeeId(employee_id))
             for entry in entries:
                 uow.punches.append(entry)
+            self._publish(uow, *self._recorded(*entries))
             uow.commit()
         return entries[0], entries[1]
 
@@ -300,6 +340,17 @@ class PayrollService:
             )
             self._check_not_future(correction.at)
             uow.punches.append(correction)
+            self._publish(
+                uow,
+                PunchCorrected(
+                    occurred_at=correction.recorded_at,
+                    employee_id=correction.employee_id,
+                    punch_id=correction.id,
+                    corrects=original.id,
+                    void=void,
+                    author=author,
+                ),
+            )
             uow.commit()
         return correction
 
