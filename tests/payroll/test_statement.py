@@ -366,3 +366,37 @@ def test_statement_totals_add_up_and_do_not_depend_on_punch_order(
     random.shuffle(log)  # type: ignore[attr-defined]
     again = compute_statement(employee, OCTOBER, punches=log, rules=rules, holidays=holidays)
     assert again == statement
+
+
+def test_the_week_start_decides_which_week_an_hour_belongs_to() -> None:
+    """PAY-4: weekly thresholds per week starting on the employee's ``week_start``.
+
+    Arbeidsmiljøloven § 10-4 (1) (40 h per 7 days): Sunday 4 Oct 2026 and Monday to Friday
+    5-9 Oct, 8 h each. Weeks from Monday: 8 h + 40 h, no overtime. Weeks from Sunday: 48 h
+    in one week, 8 h of overtime.
+    """
+    rules = jurisdictions.get("NO").payroll_rules(dt.date(2026, 10, 1))
+    spans = [
+        (local(BERLIN, 2026, 10, day, 8), local(BERLIN, 2026, 10, day, 16)) for day in range(4, 10)
+    ]
+    for week_start, overtime in ((0, 0), (6, 8 * 3600)):
+        employee = an_employee(week_start=week_start)
+        statement = compute_statement(
+            employee, OCTOBER, punches=a_punch_log(employee.id, spans), rules=rules
+        )
+        assert statement.overtime_seconds == overtime
+
+
+def test_hungarian_night_supplement_is_15_percent() -> None:
+    """Mt. 141. § (unconfirmed in rules.md): night work 22:00-06:00 earns 15 %."""
+    rules = jurisdictions.get("HU").payroll_rules(dt.date(2026, 10, 1))
+    employee = an_employee(contracts=[a_contract(hourly_rate=Money(3000, "HUF"))])
+    start, end = local("Europe/Budapest", 2026, 10, 5, 20), local("Europe/Budapest", 2026, 10, 6, 4)
+    statement = compute_statement(
+        employee,
+        Period.month(2026, 10, "Europe/Budapest"),
+        punches=a_punch_log(employee.id, [(start, end)]),
+        rules=rules,
+    )
+    night = next(line for line in statement.lines if line.code == "supplement:night")
+    assert (night.seconds, night.amount) == (6 * 3600, Money(2700, "HUF"))
