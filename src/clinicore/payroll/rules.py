@@ -349,3 +349,12 @@ class PayrollRules:
         default=None, validator=instance_of(Money, optional=True)
     )
     sources: tuple[str, ...] = attrs.field(default=(), converter=_sources)
+    _memo: dict[Any, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False, hash=False)
+
+    def memo(self) -> dict[Any, Any]:
+        """A scratch cache for values derived from these rules.
+
+        The statement keeps supplement windows per zone and local day here. It is not part
+        of the value: equality and hashing ignore it.
+        """
+        return self._memo

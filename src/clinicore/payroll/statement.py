@@ -488,7 +488,7 @@ def _price_supplements(
     if not rules.supplements:
         return
     cap = None if rules.base_cap_per_hour is None else Fraction(rules.base_cap_per_hour.amount)
-    cache: dict[_dt.date, list[tuple[str, int, int, int, bool]]] = {}
+    cache = rules.memo().setdefault(("supplement_windows", zone, holidays), {})
     per_contract: dict[int, tuple[Contract, Fraction, list[Fraction], list[int]]] = {}
     for duty in duties:
         contract = _contract(employee, duty.day)
