@@ -6,14 +6,14 @@ compliance warnings, the comparison with the roster and the exact money lines) f
 employee of a practice network for October 2026 in Europe/Berlin (the autumn DST switch is
 inside), with the German pack's rules and the Berlin holidays. Each employee has about 22
 rostered shifts and 88 punches (clock-in, break out, break in, clock-out); one in five
-works night shifts 22:00-06:00, one in ten forgets a clock-out, one in eight arrives late.
+works night shifts 22:00-06:00, one in ten forgets a clock-out, one shift in eight starts
+12 minutes late.
 
 Baseline, in the same run: a naive computation that walks each employee's month minute by
 minute (the 44,640 minutes and a day either side), deciding for each minute whether it is
-worked, its base category
-(daily and weekly counters) and, from its local wall-clock time, the best supplement of
-each group. It is checked to agree with the library on worked, regular, extra and
-overtime time and on the supplement time per kind. The minute walk is linear in the
+worked, its base category (daily and weekly counters) and, from its local wall-clock time,
+the best supplement of each group. It is checked to agree with the library on worked,
+regular, extra and overtime time and on the supplement time per kind. The minute walk is linear in the
 number of employees by construction, so at each size it is timed on 50 employees
 interleaved with the library on the same 50, and that ratio scales the library's time for
 the whole size into the printed baseline time (a busy machine slows both alike).
