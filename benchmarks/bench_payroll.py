@@ -13,10 +13,10 @@ Baseline, in the same run: a naive computation that walks each employee's month 
 minute (the 44,640 minutes and a day either side), deciding for each minute whether it is
 worked, its base category (daily and weekly counters) and, from its local wall-clock time,
 the best supplement of each group. It is checked to agree with the library on worked,
-regular, extra and overtime time and on the supplement time per kind. The minute walk is linear in the
-number of employees by construction, so at each size it is timed on 50 employees
-interleaved with the library on the same 50, and that ratio scales the library's time for
-the whole size into the printed baseline time (a busy machine slows both alike).
+regular, extra and overtime time and on the supplement time per kind. The minute walk is
+linear in the number of employees by construction, so at each size it is timed on 50
+employees interleaved with the library on the same 50, and that ratio scales the library's
+time for the whole size into the printed baseline time (a busy machine slows both alike).
 
 Inputs are built before timing from a seeded pool of 200 distinct employee months that
 the employees cycle through (memory stays small at 10,000); statements are dropped once
