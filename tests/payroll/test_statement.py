@@ -400,3 +400,13 @@ def test_hungarian_night_supplement_is_15_percent() -> None:
     )
     night = next(line for line in statement.lines if line.code == "supplement:night")
     assert (night.seconds, night.amount) == (6 * 3600, Money(2700, "HUF"))
+
+
+def test_work_outside_every_contract_is_reported_not_dropped() -> None:
+    employee = an_employee(contracts=[a_contract(valid_from=dt.date(2026, 10, 10))])
+    log = a_punch_log(
+        employee.id, [(local(BERLIN, 2026, 10, 5, 8), local(BERLIN, 2026, 10, 5, 12))]
+    )
+    statement = compute_statement(employee, OCTOBER, punches=log, rules=PayrollRules())
+    assert statement.worked_seconds == 0
+    assert [(w.rule, w.day) for w in statement.warnings] == [("no_contract", dt.date(2026, 10, 5))]

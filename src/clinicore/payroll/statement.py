@@ -26,7 +26,7 @@ from moneyed import Money
 from clinicore.errors import ValidationError
 from clinicore.intervals import TimeRange
 from clinicore.money import from_minor_units, minor_unit, sum_money
-from clinicore.payroll._time import local_date, seconds
+from clinicore.payroll._time import instant, local_date, seconds
 from clinicore.payroll.absences import Absence, AbsenceKind
 from clinicore.payroll.compliance import ComplianceWarning, check_compliance
 from clinicore.payroll.contracts import Contract, Employee, EmployeeId
@@ -346,11 +346,9 @@ def compute_statement(
     pairing, raw = pair_with_seconds(log)
     spans, rounding = _rounded_spans(employee, raw, zone)
     gap = int(rules.working_time.duty_gap.total_seconds())
-    duties = [
-        duty
-        for duty in group_duties(spans, zone, gap)
-        if duty.day in period and employee.find_contract(duty.day)
-    ]
+    in_period = [duty for duty in group_duties(spans, zone, gap) if duty.day in period]
+    duties = [duty for duty in in_period if employee.find_contract(duty.day)]
+    unpaid = [duty for duty in in_period if not employee.find_contract(duty.day)]
     rounding = rounding if duties else 0
     segments = classify(duties, employee, rules.overtime)
 
@@ -405,7 +403,22 @@ def compute_statement(
         rounding_seconds=rounding,
         shifts=tuple(outcomes),
         anomalies=anomalies,
-        warnings=tuple(check_compliance(employee.id, duties, segments, rules.working_time)),
+        warnings=(
+            *check_compliance(employee.id, duties, segments, rules.working_time),
+            *(_no_contract(employee.id, duty) for duty in unpaid),
+        ),
+    )
+
+
+def _no_contract(employee_id: str, duty: Duty) -> ComplianceWarning:
+    """Work on a day no contract covers: reported, not paid (nothing to price it by)."""
+    return ComplianceWarning(
+        employee_id,
+        "no_contract",
+        duty.day,
+        f"worked {duty.work / 3600:.2f} h on {duty.day}, a day no contract covers; not paid",
+        tuple(TimeRange._trusted(instant(start), instant(end)) for start, end in duty.spans),
+        "contract",
     )
 
 
