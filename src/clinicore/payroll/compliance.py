@@ -34,7 +34,8 @@ class ComplianceWarning:
 
     Attributes:
         employee_id: whose.
-        rule: ``"daily_maximum"``, ``"breaks"``, ``"rest"`` or ``"overtime_cap"``.
+        rule: ``"daily_maximum"``, ``"breaks"``, ``"rest"``, ``"overtime_cap"`` or
+            ``"no_contract"`` (work on a day no contract covers; not paid).
         day: the local day (of the duty, or the last day of the cap window).
         message: what is wrong, with the figures (no personal data).
         spans: the worked spans that cause it.
