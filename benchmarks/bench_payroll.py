@@ -28,6 +28,7 @@ made. Goals (the issue): growth per
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import platform
 import random
 import sys
@@ -217,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"({platform.python_implementation()}) on {platform.machine()}, seed {SEED}"
     )
     months = _pool(10 if options.quick else POOL)
+    gc.collect()
+    gc.freeze()  # the inputs are long-lived: keep them out of the collector's scans
     _check(months[:1] if options.quick else months[:40])
     shifts = sum(len(m[2]) for m in months) / len(months)
     punches = sum(len(m[1]) for m in months) / len(months)
