@@ -19,7 +19,7 @@ right with the matching contract suite in
 | `AuthorizationPolicy` | may this actor do this | allow-all, role-based |
 | `EmployeeRepository` | payroll: employees, contracts | memory, SQL |
 | `ShiftRepository`, `PunchRepository` | payroll: roster, punch log | memory, SQL |
-| `AbsenceRepository` | payroll: absences | memory, SQL |
+| `LeaveRepository` | payroll: absences | memory, SQL |
 | `PayrollExport` | hands statements to payroll software | CSV file |
 
 Repositories follow one pattern: ``add`` stores a new aggregate, ``get`` reads one or raises
@@ -44,7 +44,7 @@ from clinicore.ids import IdSource, PatientId, PractitionerId, SiteId
 from clinicore.intervals import TimeRange
 from clinicore.messages import DeliveryReceipt, OutboundMessage
 from clinicore.patients import Patient
-from clinicore.payroll.absences import Absence, AbsenceId
+from clinicore.payroll.absences import Leave, LeaveId
 from clinicore.payroll.contracts import Employee, EmployeeId
 from clinicore.payroll.punches import Punch, PunchId
 from clinicore.payroll.roster import Shift
@@ -53,7 +53,6 @@ from clinicore.practitioners import Practitioner
 from clinicore.sites import Site
 
 __all__ = [
-    "AbsenceRepository",
     "Aggregate",
     "AggregateRepository",
     "AuthorizationPolicy",
@@ -61,6 +60,7 @@ __all__ = [
     "EmployeeRepository",
     "FeeSchedule",
     "IdSource",
+    "LeaveRepository",
     "Notifier",
     "PatientRepository",
     "PayrollExport",
@@ -207,7 +207,7 @@ class UnitOfWork(Protocol):
         ...
 
     @property
-    def absences(self) -> AbsenceRepository:
+    def leaves(self) -> LeaveRepository:
         """Payroll: absences."""
         ...
 
@@ -355,12 +355,12 @@ class PunchRepository(Protocol):
 
 
 @runtime_checkable
-class AbsenceRepository(AggregateRepository[Absence, AbsenceId], Protocol):
+class LeaveRepository(AggregateRepository[Leave, LeaveId], Protocol):
     """Absences (vacation, sickness, unpaid leave)."""
 
     def list_for(
         self, employee_id: EmployeeId, first_day: _dt.date, last_day: _dt.date
-    ) -> list[Absence]:
+    ) -> list[Leave]:
         """The employee's absences touching ``first_day..last_day``, ordered by first day."""
         ...
 

@@ -9,8 +9,8 @@ from clinicore.adapters.memory import MemoryStore, MemoryUnitOfWork
 from clinicore.adapters.sql import SqlUnitOfWorkFactory, create_schema
 from clinicore.ports import UnitOfWork, UnitOfWorkFactory
 from clinicore.testing.contracts import (
-    AbsenceRepositoryContract,
     EmployeeRepositoryContract,
+    LeaveRepositoryContract,
     PunchRepositoryContract,
     ShiftRepositoryContract,
 )
@@ -44,7 +44,7 @@ class TestMemoryEmployees(_Memory, EmployeeRepositoryContract):
     pass
 
 
-class TestMemoryAbsences(_Memory, AbsenceRepositoryContract):
+class TestMemoryAbsences(_Memory, LeaveRepositoryContract):
     pass
 
 
@@ -60,7 +60,7 @@ class TestSqliteEmployees(_Sqlite, EmployeeRepositoryContract):
     pass
 
 
-class TestSqliteAbsences(_Sqlite, AbsenceRepositoryContract):
+class TestSqliteAbsences(_Sqlite, LeaveRepositoryContract):
     pass
 
 
@@ -78,7 +78,7 @@ class TestPostgresqlEmployees(_Postgresql, EmployeeRepositoryContract):
 
 
 @pytest.mark.postgresql
-class TestPostgresqlAbsences(_Postgresql, AbsenceRepositoryContract):
+class TestPostgresqlAbsences(_Postgresql, LeaveRepositoryContract):
     pass
 
 

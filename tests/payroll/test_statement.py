@@ -15,9 +15,9 @@ from clinicore import jurisdictions
 from clinicore.errors import NotFoundError, ValidationError
 from clinicore.money import sum_money
 from clinicore.payroll import (
-    Absence,
-    AbsenceId,
     Category,
+    Leave,
+    LeaveId,
     OvertimeRule,
     PayrollRules,
     Period,
@@ -164,22 +164,22 @@ def test_absences_and_public_holidays_are_paid_per_contract() -> None:
     a public holiday on a weekday pays the contractual day (weekly hours / 5)."""
     employee = an_employee(contracts=[a_contract(sick_pay_percent=Decimal(80))])
     absences = [
-        Absence(
-            id=AbsenceId("a1"),
+        Leave(
+            id=LeaveId("a1"),
             employee_id=employee.id,
             kind="vacation",
             first_day=dt.date(2026, 10, 5),
             last_day=dt.date(2026, 10, 6),
         ),
-        Absence(
-            id=AbsenceId("a2"),
+        Leave(
+            id=LeaveId("a2"),
             employee_id=employee.id,
             kind="sickness",
             first_day=dt.date(2026, 10, 7),
             last_day=dt.date(2026, 10, 7),
         ),
-        Absence(
-            id=AbsenceId("a3"),
+        Leave(
+            id=LeaveId("a3"),
             employee_id=employee.id,
             kind="unpaid",
             first_day=dt.date(2026, 10, 8),
@@ -202,8 +202,8 @@ def test_a_monthly_salary_deducts_unpaid_leave() -> None:
     employee = an_employee(
         contracts=[a_contract(hourly_rate=None, monthly_salary=Money(3900, "EUR"), weekly_hours=40)]
     )
-    leave = Absence(
-        id=AbsenceId("a"),
+    leave = Leave(
+        id=LeaveId("a"),
         employee_id=employee.id,
         kind="unpaid",
         first_day=dt.date(2026, 10, 5),

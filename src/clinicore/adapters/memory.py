@@ -57,7 +57,7 @@ from clinicore.errors import (
 from clinicore.ids import PatientId, SiteId
 from clinicore.intervals import TimeRange
 from clinicore.patients import Patient
-from clinicore.payroll.absences import Absence
+from clinicore.payroll.absences import Leave
 from clinicore.payroll.contracts import Employee, EmployeeId
 from clinicore.payroll.punches import Punch
 from clinicore.payroll.roster import Shift, check_no_overlap
@@ -65,8 +65,8 @@ from clinicore.practitioners import Practitioner
 from clinicore.sites import Site
 
 __all__ = [
-    "MemoryAbsenceRepository",
     "MemoryEmployeeRepository",
+    "MemoryLeaveRepository",
     "MemoryPatientRepository",
     "MemoryPractitionerRepository",
     "MemoryPunchRepository",
@@ -230,7 +230,7 @@ class MemoryUnitOfWork:
         self.employees = MemoryEmployeeRepository(store, self._active)
         self.shifts = MemoryShiftRepository(store, self._active)
         self.punches = MemoryPunchRepository(store, self._active)
-        self.absences = MemoryAbsenceRepository(store, self._active)
+        self.leaves = MemoryLeaveRepository(store, self._active)
 
     def _active(self) -> _Transaction:
         if self._txn is None:
@@ -321,14 +321,14 @@ class MemoryEmployeeRepository(MemoryRepository[Employee]):
         return [item for item in self._all() if site_id is None or item.site_id == site_id]
 
 
-class MemoryAbsenceRepository(MemoryRepository[Absence]):
+class MemoryLeaveRepository(MemoryRepository[Leave]):
     """Payroll absences in memory."""
 
     kind = "payroll_absence"
 
     def list_for(
         self, employee_id: EmployeeId, first_day: _dt.date, last_day: _dt.date
-    ) -> list[Absence]:
+    ) -> list[Leave]:
         """The employee's absences touching the days, ordered by first day."""
         found = [
             item

@@ -9,7 +9,7 @@ with the host's payroll software, reached through the export
 ([`clinicore.payroll.export`][clinicore.payroll.export]).
 """
 
-from clinicore.payroll.absences import Absence, AbsenceId, AbsenceKind
+from clinicore.payroll.absences import Leave, LeaveId, LeaveKind
 from clinicore.payroll.compliance import ComplianceWarning, check_compliance
 from clinicore.payroll.contracts import Contract, Employee, EmployeeId, Rounding, RoundingDirection
 from clinicore.payroll.events import PunchCorrected, PunchRecorded, ShiftsPlanned
@@ -60,9 +60,6 @@ from clinicore.payroll.supplements import (
 
 __all__ = [
     "COLUMNS",
-    "Absence",
-    "AbsenceId",
-    "AbsenceKind",
     "AnomalyKind",
     "BreakRule",
     "Category",
@@ -71,6 +68,9 @@ __all__ = [
     "Duty",
     "Employee",
     "EmployeeId",
+    "Leave",
+    "LeaveId",
+    "LeaveKind",
     "LineCode",
     "OvertimeCap",
     "OvertimeRule",

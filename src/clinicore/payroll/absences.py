@@ -7,7 +7,7 @@ contractual weekly hours / 5 on a weekday without a roster.
 
 Examples:
     >>> import datetime as dt
-    >>> leave = Absence(
+    >>> leave = Leave(
     ...     id="a1",
     ...     employee_id="e1",
     ...     kind="vacation",
@@ -31,13 +31,13 @@ from clinicore._validate import to_enum, valid_id, version
 from clinicore.errors import ValidationError
 from clinicore.payroll.contracts import EmployeeId
 
-__all__ = ["Absence", "AbsenceId", "AbsenceKind"]
+__all__ = ["Leave", "LeaveId", "LeaveKind"]
 
-AbsenceId = NewType("AbsenceId", str)
-"""Identifies an [`Absence`][clinicore.payroll.absences.Absence]."""
+LeaveId = NewType("LeaveId", str)
+"""Identifies an [`Leave`][clinicore.payroll.absences.Leave]."""
 
 
-class AbsenceKind(enum.Enum):
+class LeaveKind(enum.Enum):
     """Why an employee is away."""
 
     VACATION = "vacation"
@@ -45,8 +45,8 @@ class AbsenceKind(enum.Enum):
     UNPAID = "unpaid"
 
 
-def _kind(value: object) -> AbsenceKind:
-    return to_enum(AbsenceKind, value, "kind")
+def _kind(value: object) -> LeaveKind:
+    return to_enum(LeaveKind, value, "kind")
 
 
 def _day(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -57,7 +57,7 @@ def _day(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class Absence:
+class Leave:
     """An absence of one employee from ``first_day`` to ``last_day`` inclusive.
 
     Raises:
@@ -65,9 +65,9 @@ class Absence:
 
     """
 
-    id: AbsenceId = attrs.field(validator=valid_id)
+    id: LeaveId = attrs.field(validator=valid_id)
     employee_id: EmployeeId = attrs.field(validator=valid_id)
-    kind: AbsenceKind = attrs.field(converter=_kind)
+    kind: LeaveKind = attrs.field(converter=_kind)
     first_day: _dt.date = attrs.field(validator=_day)
     last_day: _dt.date = attrs.field(validator=_day)
     version: int = attrs.field(default=0, validator=version)

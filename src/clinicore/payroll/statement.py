@@ -27,7 +27,7 @@ from clinicore.errors import ValidationError
 from clinicore.intervals import TimeRange
 from clinicore.money import from_minor_units, minor_unit, sum_money
 from clinicore.payroll._time import instant, local_date, seconds
-from clinicore.payroll.absences import Absence, AbsenceKind
+from clinicore.payroll.absences import Leave, LeaveKind
 from clinicore.payroll.compliance import ComplianceWarning, check_compliance
 from clinicore.payroll.contracts import Contract, Employee, EmployeeId
 from clinicore.payroll.hours import (
@@ -314,7 +314,7 @@ def compute_statement(
     *,
     punches: Iterable[Punch],
     shifts: Iterable[Shift] = (),
-    absences: Iterable[Absence] = (),
+    absences: Iterable[Leave] = (),
     rules: PayrollRules,
     holidays: Iterable[_dt.date] = (),
 ) -> PeriodStatement:
@@ -422,7 +422,7 @@ def _no_contract(employee_id: str, duty: Duty) -> ComplianceWarning:
     )
 
 
-def _check_owner(employee_id: str, items: Sequence[Punch | Shift | Absence], what: str) -> None:
+def _check_owner(employee_id: str, items: Sequence[Punch | Shift | Leave], what: str) -> None:
     for item in items:
         if item.employee_id != employee_id:
             raise ValidationError(
@@ -542,7 +542,7 @@ def _absence_seconds(contract: Contract, day: _dt.date, planned: dict[_dt.date, 
 
 def _price_absences(
     employee: Employee,
-    absent_days: dict[_dt.date, AbsenceKind],
+    absent_days: dict[_dt.date, LeaveKind],
     planned: dict[_dt.date, int],
     lines: _Lines,
 ) -> None:
@@ -553,10 +553,10 @@ def _price_absences(
         secs = _absence_seconds(contract, day, planned)
         base = contract.hourly_base_exact
         hourly = base * secs / 3600
-        if kind is AbsenceKind.VACATION:
+        if kind is LeaveKind.VACATION:
             amount = Fraction(0) if contract.is_monthly else hourly
             lines.add(contract, LineCode.VACATION, secs, amount, rate=base)
-        elif kind is AbsenceKind.SICKNESS:
+        elif kind is LeaveKind.SICKNESS:
             share = Fraction(contract.sick_pay_percent) / 100
             amount = -hourly * (1 - share) if contract.is_monthly else hourly * share
             lines.add(
@@ -578,7 +578,7 @@ def _price_holidays(
     lines: _Lines,
     *,
     holidays: frozenset[_dt.date],
-    absent_days: dict[_dt.date, AbsenceKind],
+    absent_days: dict[_dt.date, LeaveKind],
     worked_days: set[_dt.date],
     planned: dict[_dt.date, int],
 ) -> None:

@@ -30,7 +30,7 @@ from clinicore.errors import (
 from clinicore.events import DomainEvent
 from clinicore.ids import IdSource, SiteId
 from clinicore.intervals import TimeRange
-from clinicore.payroll.absences import Absence, AbsenceId, AbsenceKind
+from clinicore.payroll.absences import Leave, LeaveId, LeaveKind
 from clinicore.payroll.contracts import Contract, Employee, EmployeeId
 from clinicore.payroll.events import PunchCorrected, PunchRecorded, ShiftsPlanned
 from clinicore.payroll.punches import Punch, PunchId, PunchKind
@@ -365,12 +365,12 @@ class PayrollService:
     def record_absence(
         self,
         employee_id: str,
-        kind: AbsenceKind | str,
+        kind: LeaveKind | str,
         first_day: _dt.date,
         last_day: _dt.date,
         *,
         absence_id: str | None = None,
-    ) -> Absence:
+    ) -> Leave:
         """Store an absence.
 
         Raises:
@@ -378,8 +378,8 @@ class PayrollService:
             NotFoundError: no such employee.
 
         """
-        absence = Absence(
-            id=AbsenceId(absence_id or self._ids.new_id()),
+        absence = Leave(
+            id=LeaveId(absence_id or self._ids.new_id()),
             employee_id=EmployeeId(employee_id),
             kind=kind,
             first_day=first_day,
@@ -387,13 +387,13 @@ class PayrollService:
         )
         with self._uow_factory() as uow:
             uow.employees.get(absence.employee_id)
-            clash = uow.absences.list_for(absence.employee_id, first_day, last_day)
+            clash = uow.leaves.list_for(absence.employee_id, first_day, last_day)
             if clash:
                 raise ValidationError(
                     f"absence {first_day}..{last_day} overlaps absence {clash[0].id!r}",
                     field="first_day",
                 )
-            stored = uow.absences.add(absence)
+            stored = uow.leaves.add(absence)
             uow.commit()
         return stored
 
@@ -455,7 +455,7 @@ def _statement(uow: UnitOfWork, employee: Employee, site: Site, period: Period) 
         period,
         punches=uow.punches.list_for(employee.id, window),
         shifts=uow.shifts.list_for(employee.id, window),
-        absences=uow.absences.list_for(employee.id, period.first_day, period.last_day),
+        absences=uow.leaves.list_for(employee.id, period.first_day, period.last_day),
         rules=pack.payroll_rules(period.first_day),
         holidays=holidays,
     )

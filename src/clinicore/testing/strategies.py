@@ -50,7 +50,7 @@ from clinicore.jurisdictions import available as available_jurisdictions
 from clinicore.jurisdictions import get as jurisdiction
 from clinicore.money import Weight, from_minor_units
 from clinicore.patients import Coverage, CoverageKind, Patient
-from clinicore.payroll.absences import Absence, AbsenceId, AbsenceKind
+from clinicore.payroll.absences import Leave, LeaveId, LeaveKind
 from clinicore.payroll.contracts import Contract, Employee, EmployeeId, Rounding
 from clinicore.practitioners import Employment, Practitioner
 from clinicore.sites import Site
@@ -59,7 +59,6 @@ from clinicore.zones import offset_transitions
 __all__ = [
     "DEFAULT_CURRENCIES",
     "DEFAULT_ZONES",
-    "absences",
     "actors",
     "aware_datetimes",
     "consents",
@@ -70,6 +69,7 @@ __all__ = [
     "email_addresses",
     "employees",
     "ids",
+    "leaves",
     "money",
     "patients",
     "person_names",
@@ -322,7 +322,7 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         Actor: actors(),
         Contract: contracts(),
         Employee: employees(),
-        Absence: absences(),
+        Leave: leaves(),
     }
 
 
@@ -365,11 +365,11 @@ def employees(draw: st.DrawFn) -> Employee:
     )
 
 
-def absences() -> st.SearchStrategy[Absence]:
+def leaves() -> st.SearchStrategy[Leave]:
     """Absences of one to 21 days."""
     return st.builds(
-        lambda aid, emp, kind, first, length: Absence(
-            id=AbsenceId(aid),
+        lambda aid, emp, kind, first, length: Leave(
+            id=LeaveId(aid),
             employee_id=EmployeeId(emp),
             kind=kind,
             first_day=first,
@@ -377,7 +377,7 @@ def absences() -> st.SearchStrategy[Absence]:
         ),
         ids("abs"),
         ids("emp"),
-        st.sampled_from(list(AbsenceKind)),
+        st.sampled_from(list(LeaveKind)),
         st.dates(_dt.date(2020, 1, 1), _dt.date(2030, 12, 31)),
         st.integers(min_value=0, max_value=20),
     )

@@ -25,15 +25,15 @@ from clinicore.codec import converter
 from clinicore.errors import ConflictError, ValidationError
 from clinicore.ids import SiteId
 from clinicore.intervals import TimeRange
-from clinicore.payroll.absences import Absence
+from clinicore.payroll.absences import Leave
 from clinicore.payroll.contracts import Employee, EmployeeId
 from clinicore.payroll.punches import Punch, PunchId
 from clinicore.payroll.roster import Shift, check_no_overlap
 from clinicore.zones import to_utc
 
 __all__ = [
-    "SqlAbsenceRepository",
     "SqlEmployeeRepository",
+    "SqlLeaveRepository",
     "SqlPunchRepository",
     "SqlShiftRepository",
     "absences_table",
@@ -120,13 +120,13 @@ class SqlEmployeeRepository(SqlRepository[Employee]):
         return self._select(*where)
 
 
-class SqlAbsenceRepository(SqlRepository[Absence]):
+class SqlLeaveRepository(SqlRepository[Leave]):
     """Absences in ``clinicore_payroll_absences``."""
 
     kind = "payroll_absence"
     table = absences_table
 
-    def _to_row(self, aggregate: Absence) -> dict[str, Any]:
+    def _to_row(self, aggregate: Leave) -> dict[str, Any]:
         return {
             "id": aggregate.id,
             "employee_id": aggregate.employee_id,
@@ -136,12 +136,12 @@ class SqlAbsenceRepository(SqlRepository[Absence]):
             "version": aggregate.version,
         }
 
-    def _from_rows(self, rows: Sequence[sa.Row[Any]]) -> list[Absence]:
-        return [Absence(**row._mapping) for row in rows]
+    def _from_rows(self, rows: Sequence[sa.Row[Any]]) -> list[Leave]:
+        return [Leave(**row._mapping) for row in rows]
 
     def list_for(
         self, employee_id: EmployeeId, first_day: _dt.date, last_day: _dt.date
-    ) -> list[Absence]:
+    ) -> list[Leave]:
         """The employee's absences touching the days, ordered by first day."""
         c = self.table.c
         query = (

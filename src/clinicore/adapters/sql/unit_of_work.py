@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from clinicore.adapters.sql.engine import single_connection_guard
 from clinicore.adapters.sql.payroll import (
-    SqlAbsenceRepository,
     SqlEmployeeRepository,
+    SqlLeaveRepository,
     SqlPunchRepository,
     SqlShiftRepository,
 )
@@ -104,9 +104,9 @@ class SqlUnitOfWork:
         return self.repository(SqlPunchRepository)
 
     @property
-    def absences(self) -> SqlAbsenceRepository:
+    def leaves(self) -> SqlLeaveRepository:
         """Payroll: absences."""
-        return self.repository(SqlAbsenceRepository)
+        return self.repository(SqlLeaveRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

@@ -35,8 +35,8 @@ from clinicore.testing.contracts.ids import IdSourceContract
 from clinicore.testing.contracts.jurisdiction import JurisdictionContract
 from clinicore.testing.contracts.notifier import NotifierContract
 from clinicore.testing.contracts.payroll import (
-    AbsenceRepositoryContract,
     EmployeeRepositoryContract,
+    LeaveRepositoryContract,
     PunchRepositoryContract,
     ShiftRepositoryContract,
 )
@@ -48,13 +48,13 @@ from clinicore.testing.contracts.repositories import (
 from clinicore.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
-    "AbsenceRepositoryContract",
     "AuthorizationPolicyContract",
     "ClockContract",
     "EmployeeRepositoryContract",
     "FeeScheduleContract",
     "IdSourceContract",
     "JurisdictionContract",
+    "LeaveRepositoryContract",
     "NotifierContract",
     "PatientRepositoryContract",
     "PractitionerRepositoryContract",

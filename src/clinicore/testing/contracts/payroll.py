@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from clinicore.errors import ConflictError
 from clinicore.ids import SiteId
 from clinicore.intervals import TimeRange
-from clinicore.payroll.absences import Absence, AbsenceId, AbsenceKind
+from clinicore.payroll.absences import Leave, LeaveId, LeaveKind
 from clinicore.payroll.contracts import Employee, EmployeeId
 from clinicore.payroll.punches import Punch, PunchId, PunchKind
 from clinicore.payroll.roster import Shift, ShiftTime, rotation
@@ -30,8 +30,8 @@ from clinicore.testing.contracts.repositories import _AggregateRepositoryContrac
 from clinicore.testing.samples import a_contract, a_punch_log, an_employee, unique_id
 
 __all__ = [
-    "AbsenceRepositoryContract",
     "EmployeeRepositoryContract",
+    "LeaveRepositoryContract",
     "PunchRepositoryContract",
     "ShiftRepositoryContract",
 ]
@@ -65,26 +65,26 @@ class EmployeeRepositoryContract(_AggregateRepositoryContract[Any]):
             assert uow.employees.list_all(site_id=site) == [here]
 
 
-class AbsenceRepositoryContract(_AggregateRepositoryContract[Any]):
-    """Checks for an [`AbsenceRepository`][clinicore.ports.AbsenceRepository]."""
+class LeaveRepositoryContract(_AggregateRepositoryContract[Any]):
+    """Checks for an [`LeaveRepository`][clinicore.ports.LeaveRepository]."""
 
     def repository(self, uow: UnitOfWork) -> Any:
-        return uow.absences
+        return uow.leaves
 
-    def new_aggregate(self) -> Absence:
-        return Absence(
-            id=AbsenceId(unique_id("abs")),
+    def new_aggregate(self) -> Leave:
+        return Leave(
+            id=LeaveId(unique_id("abs")),
             employee_id=EmployeeId("emp-1"),
-            kind=AbsenceKind.VACATION,
+            kind=LeaveKind.VACATION,
             first_day=_dt.date(2026, 10, 5),
             last_day=_dt.date(2026, 10, 9),
         )
 
-    def changed(self, aggregate: Absence) -> Absence:
-        return attrs.evolve(aggregate, kind=AbsenceKind.SICKNESS, last_day=aggregate.first_day)
+    def changed(self, aggregate: Leave) -> Leave:
+        return attrs.evolve(aggregate, kind=LeaveKind.SICKNESS, last_day=aggregate.first_day)
 
-    def strategy(self) -> st.SearchStrategy[Absence]:
-        return strategies.absences()
+    def strategy(self) -> st.SearchStrategy[Leave]:
+        return strategies.leaves()
 
     def test_list_for_finds_absences_touching_the_days(
         self, uow_factory: UnitOfWorkFactory
@@ -101,7 +101,7 @@ class AbsenceRepositoryContract(_AggregateRepositoryContract[Any]):
             ),
         )
         with uow_factory() as uow:
-            found = uow.absences.list_for(employee, _dt.date(2026, 10, 9), _dt.date(2026, 11, 30))
+            found = uow.leaves.list_for(employee, _dt.date(2026, 10, 9), _dt.date(2026, 11, 30))
         assert found == [october]
 
 
