@@ -23,6 +23,10 @@ right with the matching contract suite in
 | `WorkingPatternRepository`, `AbsenceRepository` | working time, absences | memory, SQL |
 | `AppointmentRepository` | appointments; refuses overlaps even under concurrency | memory, SQL |
 | `ReferralRepository`, `WaitlistRepository` | referrals, the waitlist | memory, SQL |
+| `EmployeeRepository` | payroll: employees, contracts | memory, SQL |
+| `ShiftRepository`, `PunchRepository` | payroll: roster, punch log | memory, SQL |
+| `LeaveRepository` | payroll: absences | memory, SQL |
+| `PayrollExport` | hands statements to payroll software | CSV file |
 
 Repositories follow one pattern: ``add`` stores a new aggregate, ``get`` reads one or raises
 [`NotFoundError`][clinicore.errors.NotFoundError], ``find`` reads one or returns ``None``,
@@ -47,8 +51,14 @@ from clinicore.dental.chart import Chart
 from clinicore.dental.plans import TreatmentPlan
 from clinicore.fees import FeeQuery, FeeQuote
 from clinicore.ids import IdSource, PatientId, PractitionerId, SiteId
+from clinicore.intervals import TimeRange
 from clinicore.messages import DeliveryReceipt, OutboundMessage
 from clinicore.patients import Patient
+from clinicore.payroll.absences import Leave, LeaveId
+from clinicore.payroll.contracts import Employee, EmployeeId
+from clinicore.payroll.punches import Punch, PunchId
+from clinicore.payroll.roster import Shift
+from clinicore.payroll.statement import PeriodStatement
 from clinicore.practitioners import Practitioner
 from clinicore.sites import Site
 
@@ -61,13 +71,18 @@ __all__ = [
     "AuthorizationPolicy",
     "Clock",
     "DentalChartRepository",
+    "EmployeeRepository",
     "FeeSchedule",
     "IdSource",
+    "LeaveRepository",
     "Notifier",
     "PatientRepository",
+    "PayrollExport",
     "PractitionerRepository",
+    "PunchRepository",
     "ReferralRepository",
     "ResourceRepository",
+    "ShiftRepository",
     "SiteRepository",
     "TreatmentPlanRepository",
     "UnitOfWork",
@@ -275,6 +290,26 @@ class UnitOfWork(Protocol):
         """Bills of materials (STK-8)."""
         ...
 
+    @property
+    def employees(self) -> EmployeeRepository:
+        """Payroll: employees and their contracts."""
+        ...
+
+    @property
+    def shifts(self) -> ShiftRepository:
+        """Payroll: rostered shifts."""
+        ...
+
+    @property
+    def punches(self) -> PunchRepository:
+        """Payroll: the append-only punch log."""
+        ...
+
+    @property
+    def leaves(self) -> LeaveRepository:
+        """Payroll: absences."""
+        ...
+
     def __enter__(self) -> Self:
         """Begin the transaction."""
         ...
@@ -363,7 +398,6 @@ class AuthorizationPolicy(Protocol):
 
 
 # -- scheduling (SCH-1 ... SCH-10) ----------------------------------------------------------
-from clinicore.intervals import TimeRange  # noqa: E402 - this section's own imports
 from clinicore.scheduling.absences import Absence  # noqa: E402
 from clinicore.scheduling.appointment_types import AppointmentType  # noqa: E402
 from clinicore.scheduling.appointments import Appointment  # noqa: E402
@@ -660,4 +694,85 @@ class StockLedger(Protocol):
 
     def count(self) -> int:
         """How many movements are stored."""
+        ...
+
+
+# -- payroll (PAY-1..PAY-10) -------------------------------------------------------------------
+@runtime_checkable
+class EmployeeRepository(AggregateRepository[Employee, EmployeeId], Protocol):
+    """Employees with their contract history."""
+
+    def list_all(self, *, site_id: SiteId | None = None) -> list[Employee]:
+        """Every employee (of ``site_id``, if given), ordered by id."""
+        ...
+
+
+@runtime_checkable
+class ShiftRepository(Protocol):
+    """Rostered shifts, identified by employee and start."""
+
+    def add_many(self, shifts: Sequence[Shift]) -> None:
+        """Store new shifts.
+
+        Raises:
+            ConflictError: a shift overlaps a stored shift of the same employee (or one
+                given in the same call); nothing of the call is stored.
+
+        """
+        ...
+
+    def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Shift]:
+        """The employee's shifts that overlap ``within``, ordered by start."""
+        ...
+
+
+@runtime_checkable
+class PunchRepository(Protocol):
+    """The append-only punch log: no update, no delete; corrections are new entries."""
+
+    def append(self, punch: Punch) -> Punch:
+        """Add an entry to the log.
+
+        Raises:
+            ConflictError: the id is in the log already, or the punch it corrects has
+                been corrected already (correct the correction instead).
+
+        """
+        ...
+
+    def find(self, punch_id: PunchId) -> Punch | None:
+        """The entry with that id, or ``None``."""
+        ...
+
+    def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Punch]:
+        """The employee's entries inside ``within``, ordered by id.
+
+        Every correction of the employee and the entries those correct come with them, so
+        that the log resolves.
+        """
+        ...
+
+
+@runtime_checkable
+class LeaveRepository(AggregateRepository[Leave, LeaveId], Protocol):
+    """Absences (vacation, sickness, unpaid leave)."""
+
+    def list_for(
+        self, employee_id: EmployeeId, first_day: _dt.date, last_day: _dt.date
+    ) -> list[Leave]:
+        """The employee's absences touching ``first_day..last_day``, ordered by first day."""
+        ...
+
+
+@runtime_checkable
+class PayrollExport(Protocol):
+    """Hands period statements to the host's payroll software (gross-to-net happens there)."""
+
+    def deliver(self, statements: Sequence[PeriodStatement]) -> str:
+        """Deliver ``statements``; return a receipt (a file name, a batch id).
+
+        Raises:
+            DeliveryError: the payroll software refused or could not be reached.
+
+        """
         ...

@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 import attrs
 import pendulum
@@ -61,6 +61,10 @@ from clinicore.errors import (
 from clinicore.ids import PatientId, SiteId
 from clinicore.intervals import TimeRange
 from clinicore.patients import Patient
+from clinicore.payroll.absences import Leave
+from clinicore.payroll.contracts import Employee, EmployeeId
+from clinicore.payroll.punches import Punch
+from clinicore.payroll.roster import Shift, check_no_overlap
 from clinicore.practitioners import Practitioner
 from clinicore.scheduling.absences import Absence
 from clinicore.scheduling.appointment_types import AppointmentType
@@ -84,12 +88,16 @@ __all__ = [
     "MemoryAppointmentTypeRepository",
     "MemoryBillOfMaterialsRepository",
     "MemoryDentalChartRepository",
+    "MemoryEmployeeRepository",
+    "MemoryLeaveRepository",
     "MemoryPatientRepository",
     "MemoryPractitionerRepository",
+    "MemoryPunchRepository",
     "MemoryPurchaseOrderRepository",
     "MemoryReferralRepository",
     "MemoryRepository",
     "MemoryResourceRepository",
+    "MemoryShiftRepository",
     "MemorySiteRepository",
     "MemoryStockItemRepository",
     "MemoryStockLedger",
@@ -277,6 +285,10 @@ class MemoryUnitOfWork:
         self.supplier_offers = MemorySupplierOfferRepository(store, self._active)
         self.purchase_orders = MemoryPurchaseOrderRepository(store, self._active)
         self.bills_of_materials = MemoryBillOfMaterialsRepository(store, self._active)
+        self.employees = MemoryEmployeeRepository(store, self._active)
+        self.shifts = MemoryShiftRepository(store, self._active)
+        self.punches = MemoryPunchRepository(store, self._active)
+        self.leaves = MemoryLeaveRepository(store, self._active)
 
     def _active(self) -> _Transaction:
         if self._txn is None:
@@ -770,3 +782,141 @@ class MemoryStockLedger:
     def count(self) -> int:
         """How many movements are stored (including staged ones)."""
         return len(self._merged())
+
+
+# -- payroll ----------------------------------------------------------------------------------
+@attrs.frozen
+class _Appended:
+    """A write-once entry (punch, shift) wrapped so the store's version check applies."""
+
+    value: Any
+    version: int = 1
+
+
+class _MemoryAppendOnly:
+    """Write-once entries: a key staged or committed twice is a `ConflictError`.
+
+    Deliberately not a `MemoryRepository`: there is no update and no delete.
+    """
+
+    kind: ClassVar[str]
+
+    def __init__(self, store: MemoryStore, transaction: Callable[[], _Transaction]) -> None:
+        self._store = store
+        self._transaction = transaction
+
+    def _append(self, kind: str, key: str, value: Any) -> None:
+        staged = self._transaction().staged(kind, key)
+        if staged is not None or self._store.committed(kind, key) is not None:
+            raise ConflictError(f"{kind} {key!r} already exists")
+        self._transaction().stage(kind, key, 0, _Appended(value))
+
+    def _get(self, key: str) -> Any | None:
+        found = self._transaction().staged(self.kind, key) or self._store.committed(self.kind, key)
+        return None if found is None else found.value
+
+    def _values(self) -> Iterator[Any]:
+        merged = self._store.committed_items(self.kind)
+        for (kind, key), entry in self._transaction().writes.items():
+            if kind == self.kind:
+                merged[key] = entry.aggregate
+        return (merged[key].value for key in sorted(merged))
+
+
+class MemoryEmployeeRepository(MemoryRepository[Employee]):
+    """Payroll employees in memory."""
+
+    kind = "payroll_employee"
+
+    def list_all(self, *, site_id: SiteId | None = None) -> list[Employee]:
+        """Every employee (of ``site_id``, if given), ordered by id."""
+        return [item for item in self._all() if site_id is None or item.site_id == site_id]
+
+
+class MemoryLeaveRepository(MemoryRepository[Leave]):
+    """Payroll absences in memory."""
+
+    kind = "payroll_absence"
+
+    def list_for(
+        self, employee_id: EmployeeId, first_day: _dt.date, last_day: _dt.date
+    ) -> list[Leave]:
+        """The employee's absences touching the days, ordered by first day."""
+        found = [
+            item
+            for item in self._all()
+            if item.employee_id == employee_id
+            and item.first_day <= last_day
+            and first_day <= item.last_day
+        ]
+        return sorted(found, key=lambda item: (item.first_day, item.id))
+
+
+class MemoryShiftRepository(_MemoryAppendOnly):
+    """Rostered shifts in memory; one per employee and start, no overlaps."""
+
+    kind = "payroll_shift"
+
+    def add_many(self, shifts: Sequence[Shift]) -> None:
+        """Store new shifts, all or none (see the port)."""
+        given = list(shifts)
+        try:
+            check_no_overlap(given)
+        except ValidationError as error:
+            raise ConflictError(str(error)) from None
+        for shift in given:
+            for stored in self.list_for(shift.employee_id, shift.span):
+                raise ConflictError(
+                    f"shift {shift.span} of employee {shift.employee_id!r} overlaps {stored.span}"
+                )
+        for employee_id in sorted({shift.employee_id for shift in given}):
+            self._touch_roster(employee_id)
+        for shift in given:
+            self._append(self.kind, f"{shift.employee_id}@{shift.start.isoformat()}", shift)
+
+    def _touch_roster(self, employee_id: str) -> None:
+        """Bump the employee's roster marker so racing units of work conflict on commit."""
+        kind = "payroll_roster"
+        current = self._transaction().staged(kind, employee_id) or self._store.committed(
+            kind, employee_id
+        )
+        seen = 0 if current is None else current.version
+        self._transaction().stage(kind, employee_id, seen, _Appended(None, seen + 1))
+
+    def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Shift]:
+        """The employee's shifts overlapping ``within``, ordered by start."""
+        found = [
+            shift
+            for shift in self._values()
+            if shift.employee_id == employee_id and shift.span.overlaps(within)
+        ]
+        return sorted(found, key=lambda shift: shift.span.start)
+
+
+class MemoryPunchRepository(_MemoryAppendOnly):
+    """The punch log in memory: append-only; one correction per corrected punch."""
+
+    kind = "payroll_punch"
+    _corrected = "payroll_punch_corrected"
+
+    def append(self, punch: Punch) -> Punch:
+        """Add an entry (see the port)."""
+        if not isinstance(punch, Punch):
+            raise ValidationError(f"expected a Punch, got {type(punch).__name__}")
+        if punch.corrects is not None:
+            self._append(self._corrected, punch.corrects, punch.id)
+        self._append(self.kind, punch.id, punch)
+        return punch
+
+    def find(self, key: str) -> Punch | None:
+        """The entry or ``None``."""
+        found: Punch | None = self._get(key)
+        return found
+
+    def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Punch]:
+        """The employee's entries inside ``within`` with every correction chain (see the port)."""
+        mine = [punch for punch in self._values() if punch.employee_id == employee_id]
+        by_id = {punch.id: punch for punch in mine}
+        chosen = {punch.id for punch in mine if within.contains(punch.at) or punch.corrects}
+        chosen |= {by_id[punch.corrects].id for punch in mine if punch.corrects in by_id}
+        return sorted((by_id[key] for key in chosen), key=lambda punch: punch.id)

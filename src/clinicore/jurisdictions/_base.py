@@ -12,6 +12,8 @@ from clinicore.errors import ConfigurationError, ValidationError
 if TYPE_CHECKING:
     import holidays as _holidays
 
+    from clinicore.payroll.rules import PayrollRules
+
 __all__ = ["Jurisdiction"]
 
 
@@ -114,6 +116,24 @@ class Jurisdiction:
                 f"the holidays package has no calendar for {self.code!r}; the pack must "
                 "override _calendar()"
             ) from None
+
+    # -- payroll -------------------------------------------------------------------------
+    def payroll_rules(self, on: _dt.date) -> PayrollRules:
+        """Working-time limits, overtime thresholds and supplement windows valid on ``on``.
+
+        The base pack knows no statutory rules: no overtime threshold or supplement, no
+        supplement windows, and neutral limits (13 h a duty, 11 h rest) for the
+        compliance warnings. Country packs override this and name their sources; a
+        contract can always agree more (its own thresholds and overtime percentage).
+        """
+        from clinicore.payroll.rules import PayrollRules, WorkingTimeRules  # noqa: PLC0415
+
+        _check_day(on, "on")
+        return PayrollRules(
+            working_time=WorkingTimeRules(
+                max_daily=_dt.timedelta(hours=13), source="no statutory rule configured"
+            )
+        )
 
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.code} ({self.name})>"

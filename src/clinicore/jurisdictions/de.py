@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from clinicore.jurisdictions._base import Jurisdiction
+import datetime as _dt
+from decimal import Decimal
+
+from moneyed import Money
+
+from clinicore.jurisdictions._base import Jurisdiction, _check_day
+from clinicore.payroll.rules import (
+    BreakRule,
+    OvertimeRule,
+    PayrollRules,
+    SupplementRule,
+    WorkingTimeRules,
+)
+
+ESTG_3B = "§ 3b EStG (steuerfreie Zuschläge für Sonntags-, Feiertags- oder Nachtarbeit)"
+ARBZG = "ArbZG §§ 3-5 (Arbeitszeitgesetz)"
 
 __all__ = ["Germany"]
 
@@ -14,6 +29,15 @@ class Germany(Jurisdiction):
     national by the Einigungsvertrag, Art. 2 (2). Pass the Land as the site's subdivision
     (``"BY"``, ``"BE"``...) to include regional holidays. Holiday dates come from the
     ``holidays`` package.
+
+    Payroll (``payroll_rules``): working time per the Arbeitszeitgesetz (§ 3: 8 h a day,
+    up to 10 h; § 4: breaks of 30 min above 6 h and 45 min above 9 h of work; § 5: 11 h
+    rest between duties); supplements as the tax-free windows and rates of § 3b EStG
+    (night 20:00-06:00 25 %, 00:00-04:00 40 % when the work began before midnight,
+    Sunday 50 %, public holidays and 31 December from 14:00 125 %, 24 December from
+    14:00, 25-26 December and 1 May 150 %; night adds to Sunday/holiday, the day
+    supplements do not add to each other; the hourly base is capped at 50 EUR). German
+    law sets no overtime threshold or supplement: those come from the contract.
     """
 
     code = "DE"
@@ -24,4 +48,98 @@ class Germany(Jurisdiction):
     sources = (
         "Feiertagsgesetze der Länder",
         "Einigungsvertrag Art. 2 (2) (Tag der Deutschen Einheit)",
+        ARBZG,
+        ESTG_3B,
     )
+
+    def payroll_rules(self, on: _dt.date) -> PayrollRules:
+        """ArbZG limits and § 3b EStG supplement windows (unchanged since 2004)."""
+        _check_day(on, "on")
+        whole_day = (_dt.time(0), _dt.time(0))
+        none: frozenset[int] = frozenset()
+        return PayrollRules(
+            overtime=OvertimeRule(source="contract (ArbZG sets no overtime supplement)"),
+            working_time=WorkingTimeRules(
+                max_daily=_dt.timedelta(hours=10),
+                breaks=(
+                    BreakRule(
+                        after_work=_dt.timedelta(hours=6), minimum_break=_dt.timedelta(minutes=30)
+                    ),
+                    BreakRule(
+                        after_work=_dt.timedelta(hours=9), minimum_break=_dt.timedelta(minutes=45)
+                    ),
+                ),
+                min_rest=_dt.timedelta(hours=11),
+                source=ARBZG,
+            ),
+            supplements=(
+                SupplementRule(
+                    kind="night",
+                    group="night",
+                    start=_dt.time(20),
+                    end=_dt.time(6),
+                    percent=Decimal(25),
+                    source=ESTG_3B + " (1) Nr. 1",
+                ),
+                SupplementRule(
+                    kind="night_0_4",
+                    group="night",
+                    start=_dt.time(0),
+                    end=_dt.time(4),
+                    percent=Decimal(40),
+                    requires_start_before_day=True,
+                    source=ESTG_3B + " (3) Nr. 1",
+                ),
+                SupplementRule(
+                    kind="sunday",
+                    group="day",
+                    start=whole_day[0],
+                    end=whole_day[1],
+                    percent=Decimal(50),
+                    weekdays=frozenset({6}),
+                    source=ESTG_3B + " (1) Nr. 2",
+                ),
+                SupplementRule(
+                    kind="public_holiday",
+                    group="day",
+                    start=whole_day[0],
+                    end=whole_day[1],
+                    percent=Decimal(125),
+                    weekdays=none,
+                    on_public_holidays=True,
+                    source=ESTG_3B + " (1) Nr. 3",
+                ),
+                SupplementRule(
+                    kind="new_years_eve",
+                    group="day",
+                    start=_dt.time(14),
+                    end=_dt.time(0),
+                    percent=Decimal(125),
+                    weekdays=none,
+                    dates=frozenset({(12, 31)}),
+                    source=ESTG_3B + " (1) Nr. 3",
+                ),
+                SupplementRule(
+                    kind="christmas_eve",
+                    group="day",
+                    start=_dt.time(14),
+                    end=_dt.time(0),
+                    percent=Decimal(150),
+                    weekdays=none,
+                    dates=frozenset({(12, 24)}),
+                    source=ESTG_3B + " (1) Nr. 4",
+                ),
+                SupplementRule(
+                    kind="christmas_and_may_day",
+                    group="day",
+                    start=whole_day[0],
+                    end=whole_day[1],
+                    percent=Decimal(150),
+                    weekdays=none,
+                    dates=frozenset({(12, 25), (12, 26), (5, 1)}),
+                    source=ESTG_3B + " (1) Nr. 4",
+                ),
+            ),
+            base_cap_per_hour=Money(50, "EUR"),
+            sources=(ARBZG, ESTG_3B),
+        )

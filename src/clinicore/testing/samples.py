@@ -12,7 +12,9 @@ Examples:
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -31,17 +33,22 @@ from clinicore.dental.teeth import Notation, Tooth
 from clinicore.ids import PatientId, PractitionerId, SiteId
 from clinicore.jurisdictions import get as jurisdiction
 from clinicore.patients import Patient
+from clinicore.payroll.contracts import Contract, Employee, EmployeeId
+from clinicore.payroll.punches import Punch, PunchId, PunchKind
 from clinicore.practitioners import Employment, Practitioner
 from clinicore.sites import Site
 
 __all__ = [
+    "a_contract",
     "a_dental_chart",
     "a_dental_price_list",
     "a_patient",
     "a_plan_item",
     "a_practitioner",
+    "a_punch_log",
     "a_site",
     "a_treatment_plan",
+    "an_employee",
     "unique_id",
 ]
 
@@ -203,3 +210,54 @@ def a_dental_price_list(currency: str = "EUR", schedule_id: str = "sample-dental
             for code, price in _SAMPLE_PRICES.items()
         ],
     )
+
+
+def a_contract(**overrides: Any) -> Contract:
+    """An hourly contract from 2026-01-01: EUR 20.00 an hour, 40 h a week."""
+    fields: dict[str, Any] = {
+        "valid_from": _dt.date(2026, 1, 1),
+        "hourly_rate": Money("20.00", "EUR"),
+        "weekly_hours": Decimal(40),
+        "cost_centre": "front-desk",
+    }
+    fields.update(overrides)
+    return Contract(**fields)
+
+
+def an_employee(**overrides: Any) -> Employee:
+    """A front-desk employee of ``site-1`` with an hourly 40-hour contract."""
+    fields: dict[str, Any] = {
+        "id": EmployeeId(unique_id("emp")),
+        "site_id": SiteId("site-1"),
+        "role": "front_desk",
+        "contracts": (a_contract(),),
+    }
+    fields.update(overrides)
+    return Employee(**fields)
+
+
+_punch_counter = itertools.count(1)
+
+
+def a_punch_log(
+    employee_id: str,
+    spans: Iterable[tuple[_dt.datetime, _dt.datetime]],
+    *,
+    source: str = "front_desk",
+) -> list[Punch]:
+    """A clock-in and a clock-out for each ``(start, end)``, with fresh ids."""
+    log: list[Punch] = []
+    run = uuid.uuid4().hex[:8]
+    for start, end in spans:
+        for kind, at in ((PunchKind.IN, start), (PunchKind.OUT, end)):
+            log.append(
+                Punch(
+                    id=PunchId(f"punch-{run}-{next(_punch_counter)}"),
+                    employee_id=EmployeeId(employee_id),
+                    kind=kind,
+                    at=at,
+                    recorded_at=at,
+                    source=source,
+                )
+            )
+    return log

@@ -30,6 +30,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+import attrs
 import pendulum
 from hypothesis import strategies as st
 from moneyed import Money
@@ -55,6 +56,8 @@ from clinicore.jurisdictions import available as available_jurisdictions
 from clinicore.jurisdictions import get as jurisdiction
 from clinicore.money import Weight, from_minor_units
 from clinicore.patients import Coverage, CoverageKind, Patient
+from clinicore.payroll.absences import Leave, LeaveId, LeaveKind
+from clinicore.payroll.contracts import Contract, Employee, EmployeeId, Rounding
 from clinicore.practitioners import Employment, Practitioner
 from clinicore.scheduling.absences import Absence, AbsenceKind
 from clinicore.scheduling.appointment_types import AppointmentType
@@ -83,12 +86,15 @@ __all__ = [
     "appointments",
     "aware_datetimes",
     "consents",
+    "contracts",
     "coverages",
     "currencies",
     "dental_charts",
     "dst_transitions",
     "email_addresses",
+    "employees",
     "ids",
+    "leaves",
     "money",
     "notations",
     "patients",
@@ -365,6 +371,9 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         TreatmentPlan: treatment_plans(),
         Item: stock_items(),
         SupplierOffer: supplier_offers(),
+        Contract: contracts(),
+        Employee: employees(),
+        Leave: leaves(),
     }
 
 
@@ -660,4 +669,61 @@ def supplier_offers(draw: st.DrawFn, currencies: Sequence[str] = ("EUR",)) -> Su
         valid_until=None if length is None else start + _dt.timedelta(days=length),
         min_order_packs=draw(st.integers(1, 20)),
         withdrawn=draw(st.booleans()),
+    )
+
+
+# -- payroll ----------------------------------------------------------------------------------
+@st.composite
+def contracts(draw: st.DrawFn, currency: str = "EUR") -> Contract:
+    """Valid contracts: hourly or monthly pay, 5-45 weekly hours, optional rounding."""
+    monthly = draw(st.booleans())
+    pay = draw(money(currencies=[currency], min_units=100, max_units=900_000))
+    return Contract(
+        valid_from=draw(st.dates(_dt.date(2020, 1, 1), _dt.date(2030, 12, 31))),
+        hourly_rate=None if monthly else pay,
+        monthly_salary=pay if monthly else None,
+        weekly_hours=Decimal(draw(st.integers(min_value=10, max_value=90))) / 2,
+        cost_centre=draw(st.sampled_from(["front-desk", "assistants", "cc-4711"])),
+        rounding=draw(st.none() | st.sampled_from([Rounding(minutes=m) for m in (5, 6, 15)])),
+        sick_pay_percent=draw(st.sampled_from([Decimal(100), Decimal(80), Decimal("66.5")])),
+        overtime_percent=draw(st.none() | st.sampled_from([Decimal(25), Decimal(40)])),
+    )
+
+
+@st.composite
+def employees(draw: st.DrawFn) -> Employee:
+    """Employees with one to three successive contracts in one currency."""
+    currency = draw(st.sampled_from(["EUR", "NOK", "HUF"]))
+    count = draw(st.integers(min_value=1, max_value=3))
+    drawn = [draw(contracts(currency)) for _ in range(count)]
+    start = min(contract.valid_from for contract in drawn)
+    chained = []
+    for index, contract in enumerate(drawn):
+        first = start + _dt.timedelta(days=100 * index)
+        last = None if index == count - 1 else first + _dt.timedelta(days=99)
+        chained.append(attrs.evolve(contract, valid_from=first, valid_until=last))
+    return Employee(
+        id=EmployeeId(draw(ids("emp"))),
+        site_id=SiteId(draw(ids("site"))),
+        role=draw(st.sampled_from(["front_desk", "assistant", "hygienist"])),
+        contracts=chained,
+        week_start=draw(st.integers(min_value=0, max_value=6)),
+    )
+
+
+def leaves() -> st.SearchStrategy[Leave]:
+    """Absences of one to 21 days."""
+    return st.builds(
+        lambda aid, emp, kind, first, length: Leave(
+            id=LeaveId(aid),
+            employee_id=EmployeeId(emp),
+            kind=kind,
+            first_day=first,
+            last_day=first + _dt.timedelta(days=length),
+        ),
+        ids("abs"),
+        ids("emp"),
+        st.sampled_from(list(LeaveKind)),
+        st.dates(_dt.date(2020, 1, 1), _dt.date(2030, 12, 31)),
+        st.integers(min_value=0, max_value=20),
     )

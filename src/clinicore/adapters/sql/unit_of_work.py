@@ -16,6 +16,12 @@ import sqlalchemy as sa
 
 from clinicore.adapters.sql.dental import SqlDentalChartRepository, SqlTreatmentPlanRepository
 from clinicore.adapters.sql.engine import single_connection_guard
+from clinicore.adapters.sql.payroll import (
+    SqlEmployeeRepository,
+    SqlLeaveRepository,
+    SqlPunchRepository,
+    SqlShiftRepository,
+)
 from clinicore.adapters.sql.repositories import (
     SqlPatientRepository,
     SqlPractitionerRepository,
@@ -180,6 +186,26 @@ class SqlUnitOfWork:
     def bills_of_materials(self) -> SqlBillOfMaterialsRepository:
         """Bills of materials."""
         return self.repository(SqlBillOfMaterialsRepository)
+
+    @property
+    def employees(self) -> SqlEmployeeRepository:
+        """Payroll: employees and their contracts."""
+        return self.repository(SqlEmployeeRepository)
+
+    @property
+    def shifts(self) -> SqlShiftRepository:
+        """Payroll: rostered shifts."""
+        return self.repository(SqlShiftRepository)
+
+    @property
+    def punches(self) -> SqlPunchRepository:
+        """Payroll: the append-only punch log."""
+        return self.repository(SqlPunchRepository)
+
+    @property
+    def leaves(self) -> SqlLeaveRepository:
+        """Payroll: absences."""
+        return self.repository(SqlLeaveRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

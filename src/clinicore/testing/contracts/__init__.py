@@ -38,6 +38,12 @@ from clinicore.testing.contracts.fee_schedule import FeeScheduleContract
 from clinicore.testing.contracts.ids import IdSourceContract
 from clinicore.testing.contracts.jurisdiction import JurisdictionContract
 from clinicore.testing.contracts.notifier import NotifierContract
+from clinicore.testing.contracts.payroll import (
+    EmployeeRepositoryContract,
+    LeaveRepositoryContract,
+    PunchRepositoryContract,
+    ShiftRepositoryContract,
+)
 from clinicore.testing.contracts.repositories import (
     PatientRepositoryContract,
     PractitionerRepositoryContract,
@@ -62,14 +68,18 @@ __all__ = [
     "AuthorizationPolicyContract",
     "ClockContract",
     "DentalChartRepositoryContract",
+    "EmployeeRepositoryContract",
     "FeeScheduleContract",
     "IdSourceContract",
     "JurisdictionContract",
+    "LeaveRepositoryContract",
     "NotifierContract",
     "PatientRepositoryContract",
     "PractitionerRepositoryContract",
+    "PunchRepositoryContract",
     "ReferralRepositoryContract",
     "ResourceRepositoryContract",
+    "ShiftRepositoryContract",
     "SiteRepositoryContract",
     "StockLedgerContract",
     "StockRepositoriesContract",
