@@ -7,10 +7,15 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from clinicore.errors import ConfigurationError, ValidationError
+from clinicore.errors import ConfigurationError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     import holidays as _holidays
+
+    from clinicore.billing.cancellation import CancellationFeeRule
+    from clinicore.billing.copayment import CoPaymentPolicy
+    from clinicore.billing.dunning import DunningPolicy
+    from clinicore.ports import FeeSchedule
 
 __all__ = ["Jurisdiction"]
 
@@ -114,6 +119,58 @@ class Jurisdiction:
                 f"the holidays package has no calendar for {self.code!r}; the pack must "
                 "override _calendar()"
             ) from None
+
+    # -- billing (BIL-1, BIL-3, BIL-7) ---------------------------------------------------
+    def fee_schedules(self) -> Mapping[str, FeeSchedule]:
+        """The fee schedules of the country by id, plus any added with `add_fee_schedule`.
+
+        Packs override `_fee_schedules` to load theirs from data files.
+        """
+        extra: dict[str, FeeSchedule] = self.__dict__.get("_extra_fee_schedules", {})
+        return {**self._fee_schedules(), **extra}
+
+    def _fee_schedules(self) -> Mapping[str, FeeSchedule]:
+        """The pack's own schedules (none by default)."""
+        return {}
+
+    def add_fee_schedule(self, schedule: FeeSchedule) -> None:
+        """Add (or replace) a schedule at run time, e.g. a practice's own price list."""
+        self.__dict__.setdefault("_extra_fee_schedules", {})[schedule.schedule_id] = schedule
+
+    def fee_schedule(self, schedule_id: str | None = None, *, field: str = "dental") -> FeeSchedule:
+        """The schedule ``schedule_id``, or the pack's default for ``field``.
+
+        Args:
+            schedule_id: a schedule id; ``None`` for the default of ``field``.
+            field: ``"dental"`` or ``"medical"``: which default to use.
+
+        Raises:
+            NotFoundError: no such schedule (the message names the id and the country).
+
+        """
+        schedules = self.fee_schedules()
+        wanted = schedule_id or self.default_fee_schedule_ids.get(field)
+        found = schedules.get(wanted) if wanted else None
+        if found is None:
+            raise NotFoundError(f"fee schedule of {self.code} (known: {sorted(schedules)})", wanted)
+        return found
+
+    default_fee_schedule_ids: ClassVar[Mapping[str, str]] = {}
+    """The schedule used by default per field of care (``{"dental": "de-goz"}``)."""
+
+    def copayment_policy(self) -> CoPaymentPolicy:
+        """Co-payment exemptions and yearly ceilings (none by default)."""
+        from clinicore.billing.copayment import CoPaymentPolicy  # noqa: PLC0415
+
+        return CoPaymentPolicy()
+
+    def cancellation_fee_rule(self) -> CancellationFeeRule | None:
+        """The default late-cancellation and no-show rule of the country, if any."""
+        return None
+
+    def dunning_policy(self) -> DunningPolicy | None:
+        """Reminder levels, fee caps and default interest, if the pack states them."""
+        return None
 
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.code} ({self.name})>"
