@@ -29,6 +29,7 @@ Examples:
 """
 
 from clinicore.testing.contracts.authorization import AuthorizationPolicyContract
+from clinicore.testing.contracts.billing import BillingRepositoriesContract
 from clinicore.testing.contracts.clock import ClockContract
 from clinicore.testing.contracts.fee_schedule import FeeScheduleContract
 from clinicore.testing.contracts.ids import IdSourceContract
@@ -43,6 +44,7 @@ from clinicore.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
     "AuthorizationPolicyContract",
+    "BillingRepositoriesContract",
     "ClockContract",
     "FeeScheduleContract",
     "IdSourceContract",
