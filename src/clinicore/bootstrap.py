@@ -27,6 +27,8 @@ from clinicore.clock import Clock, SystemClock
 from clinicore.errors import ConfigurationError
 from clinicore.ids import IdSource, UuidIdSource
 from clinicore.ports import AuthorizationPolicy, Notifier, UnitOfWork, UnitOfWorkFactory
+from clinicore.services.billing import BillingService
+from clinicore.services.billing import subscribe as subscribe_billing
 from clinicore.services.bus import EventBus
 from clinicore.services.directory import DirectoryService
 
@@ -77,6 +79,7 @@ class App:
         authorization: who may do what.
         bus: routes domain events to the modules that react to them.
         directory: sites, practitioners and patients.
+        billing: charges, bills, checkout, day end, revenue split and dunning.
 
     """
 
@@ -88,6 +91,7 @@ class App:
     bus: EventBus
     directory: DirectoryService
     engine: sa.Engine | None = None
+    billing: BillingService = attrs.field(kw_only=True)
 
     def close(self) -> None:
         """Release the database connections, if any."""
@@ -126,15 +130,19 @@ def bootstrap(
     the_ids = ids or UuidIdSource()
     the_notifier = notifier or _notifier(settings.notifier)  # checked before any I/O
     uow_factory, engine = _unit_of_work_factory(settings)
+    bus = EventBus()
+    billing = BillingService(uow_factory, the_clock, the_ids, bus)
+    subscribe_billing(bus, billing)
     return App(
         uow_factory=uow_factory,
         clock=the_clock,
         ids=the_ids,
         notifier=the_notifier,
         authorization=authorization or _allow_all(),
-        bus=EventBus(),
+        bus=bus,
         directory=DirectoryService(uow_factory, the_clock, the_ids),
         engine=engine,
+        billing=billing,
     )
 
 

@@ -153,6 +153,16 @@ class InvoiceLine:
     lab_cost: Money | None = None
 
 
+def _lines(value: object) -> tuple[InvoiceLine, ...]:
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise ValidationError("lines must be a sequence of invoice lines", field="lines")
+    lines = tuple(value)
+    for line in lines:
+        if not isinstance(line, InvoiceLine):
+            raise ValidationError(f"line {line!r} is not an InvoiceLine", field="lines")
+    return lines
+
+
 @attrs.frozen
 class Invoice:
     """A bill: an invoice to the patient, a claim to an insurer, or a credit note.
@@ -173,6 +183,9 @@ class Invoice:
         denial_reason: why a claim was denied last.
         handover_status: where a handed-over bill stands at the invoicing provider.
         handover_reference: the provider's reference.
+        dunning_level: the last reminder level sent (0: none).
+        last_reminder_on: the day the last reminder was sent.
+        disputed: the patient disputes the bill; dunning pauses.
         version: optimistic-concurrency version.
 
     """
@@ -185,7 +198,7 @@ class Invoice:
     currency: str
     issued_on: _dt.date
     due_on: _dt.date
-    lines: tuple[InvoiceLine, ...] = attrs.field(converter=tuple)
+    lines: tuple[InvoiceLine, ...] = attrs.field(converter=_lines)
     insurer_id: str | None = None
     credits_invoice_id: str | None = None
     claim_status: ClaimStatus | None = attrs.field(default=None, converter=_claim_status)
@@ -194,6 +207,9 @@ class Invoice:
         default=HandoverStatus.NOT_HANDED_OVER, converter=_handover
     )
     handover_reference: str | None = None
+    dunning_level: int = 0
+    last_reminder_on: _dt.date | None = None
+    disputed: bool = False
     version: int = attrs.field(default=0, validator=version)
 
     def __attrs_post_init__(self) -> None:

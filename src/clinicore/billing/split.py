@@ -238,12 +238,20 @@ class Share:
 
 
 def _line_parts(
-    units: int, line: InvoiceLine, line_units: int, key: SplitKey | None, currency: str
+    units: int,
+    line: InvoiceLine,
+    line_units: int,
+    key: SplitKey | None,
+    *,
+    currency: str,
+    settled_when_billed: bool,
 ) -> list[tuple[str, int, str]]:
     """``(party, units, rule)`` for a line's part of ``units`` (>= 0), adding up to it."""
     doctor = line.practitioner_id
     if key is None:
         return [(CENTRE, units, "no split key: all to the centre")]
+    if settled_when_billed and key.due is Due.BILLED:
+        return [(CENTRE, units, "collected for shares booked when billed")]
     if line.copayment and key.copayment_to_doctor:
         return [(doctor, units, "co-payment to the treating doctor")]
     parts: list[tuple[str, int, str]] = []
@@ -257,22 +265,26 @@ def _line_parts(
         fixed = min(rest, to_minor_units(fee) * line.quantity * units // line_units)
         parts.append((CENTRE, fixed, f"fixed fee for {line.service_code} to the centre"))
         rest -= fixed
-    group = line.service_group
-    percent = key.percent_for(group)
-    if rest == 0:
-        return parts
-    if percent == _HUNDRED:
-        parts.append((doctor, rest, f"100% of {group} to the doctor"))
-        return parts
-    if percent == 0:
-        parts.append((CENTRE, rest, f"100% of {group} to the centre"))
-        return parts
-    mine, centre = allocate(from_minor_units(rest, currency), [percent, _HUNDRED - percent])
-    parts.append((doctor, to_minor_units(mine), f"{percent}% of {group} to the doctor"))
-    parts.append(
-        (CENTRE, to_minor_units(centre), f"{_HUNDRED - percent}% of {group} to the centre")
-    )
+    if rest:
+        parts += _percent_parts(
+            rest, doctor, line.service_group, key.percent_for(line.service_group), currency
+        )
     return parts
+
+
+def _percent_parts(
+    rest: int, doctor: str, group: str, percent: Decimal, currency: str
+) -> list[tuple[str, int, str]]:
+    """Split ``rest`` units by the doctor's ``percent`` of ``group`` with `allocate`."""
+    if percent == _HUNDRED:
+        return [(doctor, rest, f"100% of {group} to the doctor")]
+    if percent == 0:
+        return [(CENTRE, rest, f"100% of {group} to the centre")]
+    mine, centre = allocate(from_minor_units(rest, currency), [percent, _HUNDRED - percent])
+    return [
+        (doctor, to_minor_units(mine), f"{percent}% of {group} to the doctor"),
+        (CENTRE, to_minor_units(centre), f"{_HUNDRED - percent}% of {group} to the centre"),
+    ]
 
 
 def split_amount(
@@ -282,6 +294,7 @@ def split_amount(
     *,
     source_id: str,
     booked_on: _dt.date,
+    settled_when_billed: bool = False,
 ) -> list[Share]:
     """Split ``amount`` over ``lines`` and each line's part by its doctor's key.
 
@@ -291,6 +304,9 @@ def split_amount(
         book: the split keys (looked up on each line's service date).
         source_id: the payment or invoice id the shares refer to.
         booked_on: the day the shares count for.
+        settled_when_billed: ``amount`` is a payment, and lines whose key is due when
+            billed were split at billing: their part goes to the centre, which paid the
+            doctor's share already.
 
     Returns:
         Non-zero shares in line order; their sum is ``amount`` exactly.
@@ -320,7 +336,14 @@ def split_amount(
     shares: list[Share] = []
     for line, portion, units in zip(lines, portions, line_units, strict=True):
         key = book.key_for(line.practitioner_id, line.service_date)
-        for party, part, rule in _line_parts(portion, line, units, key, currency):
+        for party, part, rule in _line_parts(
+            portion,
+            line,
+            units,
+            key,
+            currency=currency,
+            settled_when_billed=settled_when_billed,
+        ):
             if part:
                 shares.append(
                     Share(
