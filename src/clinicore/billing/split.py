@@ -7,11 +7,12 @@ laboratory costs deducted before the split, co-payments to the treating doctor b
 and whether shares are due when billed or when paid.
 
 [`split_amount`][clinicore.billing.split.split_amount] splits a payment (or a billed
-amount) over the lines it pays, in proportion to the line amounts, then each line's part
-by its doctor's key: lab cost first, then the fixed fee, then the percentages. Every step
-works in whole minor units and hands on what is left, and percentages are split with
-[`clinicore.money.allocate`][clinicore.money.allocate], so the shares add up to the amount
-exactly; each share names the rule that produced it.
+amount) over the lines it pays, in proportion to the line amounts, and each line's part by
+its doctor's key: the lab cost and the fixed fee come off for the centre, the rest is
+divided by the percentages. All parts of all lines are weighed in whole minor units and
+split in one pass of [`clinicore.money.allocate`][clinicore.money.allocate], so the shares
+add up to the amount exactly (largest remainder, never floats); each share names the rule
+that produced it.
 
 Examples:
     >>> import datetime
@@ -45,7 +46,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -56,7 +59,7 @@ from moneyed import Money
 from clinicore._validate import to_enum, valid_id
 from clinicore.billing.invoices import InvoiceLine
 from clinicore.errors import ValidationError
-from clinicore.money import allocate, from_minor_units, sum_money, to_minor_units, zero
+from clinicore.money import allocate, sum_money, to_minor_units, zero
 
 __all__ = [
     "CENTRE",
@@ -237,54 +240,11 @@ class Share:
         return f"{self.source_id}#{self.seq}"
 
 
-def _line_parts(
-    units: int,
-    line: InvoiceLine,
-    line_units: int,
-    key: SplitKey | None,
-    *,
-    currency: str,
-    settled_when_billed: bool,
-) -> list[tuple[str, int, str]]:
-    """``(party, units, rule)`` for a line's part of ``units`` (>= 0), adding up to it."""
-    doctor = line.practitioner_id
-    if key is None:
-        return [(CENTRE, units, "no split key: all to the centre")]
-    if settled_when_billed and key.due is Due.BILLED:
-        return [(CENTRE, units, "collected for shares booked when billed")]
-    if line.copayment and key.copayment_to_doctor:
-        return [(doctor, units, "co-payment to the treating doctor")]
-    parts: list[tuple[str, int, str]] = []
-    rest = units
-    if line.lab_cost is not None and key.deduct_lab_costs and line_units > 0:
-        lab = min(rest, to_minor_units(line.lab_cost) * units // line_units)
-        parts.append((CENTRE, lab, "lab cost deducted before the split"))
-        rest -= lab
-    fee = key.fixed_fees.get(line.service_code)
-    if fee is not None and line_units > 0:
-        fixed = min(rest, to_minor_units(fee) * line.quantity * units // line_units)
-        parts.append((CENTRE, fixed, f"fixed fee for {line.service_code} to the centre"))
-        rest -= fixed
-    if rest:
-        parts += _percent_parts(
-            rest, doctor, line.service_group, key.percent_for(line.service_group), currency
-        )
-    return parts
-
-
-def _percent_parts(
-    rest: int, doctor: str, group: str, percent: Decimal, currency: str
-) -> list[tuple[str, int, str]]:
-    """Split ``rest`` units by the doctor's ``percent`` of ``group`` with `allocate`."""
-    if percent == _HUNDRED:
-        return [(doctor, rest, f"100% of {group} to the doctor")]
-    if percent == 0:
-        return [(CENTRE, rest, f"100% of {group} to the centre")]
-    mine, centre = allocate(from_minor_units(rest, currency), [percent, _HUNDRED - percent])
-    return [
-        (doctor, to_minor_units(mine), f"{percent}% of {group} to the doctor"),
-        (CENTRE, to_minor_units(centre), f"{_HUNDRED - percent}% of {group} to the centre"),
-    ]
+@functools.cache
+def _percent_weights(percent: Decimal) -> tuple[int, int]:
+    """The doctor's and the centre's percentages as integer weights (exact)."""
+    numerator, denominator = percent.as_integer_ratio()
+    return numerator, 100 * denominator - numerator
 
 
 def split_amount(
@@ -315,49 +275,92 @@ def split_amount(
         ValidationError: no lines, lines of another currency, or all lines zero.
 
     """
-    currency = amount.currency.code
     if not lines:
         raise ValidationError(f"nothing to split {amount} over: no lines", field="lines")
-    total = to_minor_units(amount)
-    sign = -1 if total < 0 else 1
-    magnitude = abs(total)
-    line_units = [to_minor_units(line.amount) for line in lines]
-    if lines[0].amount.currency.code != currency or any(
-        line.amount.currency.code != currency for line in lines
-    ):
-        raise ValidationError(f"lines are not all in {currency}", field="lines")
-    if len(lines) == 1:
-        portions = [magnitude]
-    else:
-        portions = [
-            to_minor_units(part)
-            for part in allocate(from_minor_units(magnitude, currency), line_units)
-        ]
+    plan = _plan(amount, lines, book, settled_when_billed)
+    weights = [weight for _, _, _, weight in plan]
+    if not any(weights):
+        raise ValidationError(f"all lines are zero: nothing to split {amount} by", field="lines")
     shares: list[Share] = []
-    for line, portion, units in zip(lines, portions, line_units, strict=True):
-        key = book.key_for(line.practitioner_id, line.service_date)
-        for party, part, rule in _line_parts(
-            portion,
-            line,
-            units,
-            key,
-            currency=currency,
-            settled_when_billed=settled_when_billed,
-        ):
-            if part:
-                shares.append(
-                    Share(
-                        source_id=source_id,
-                        seq=len(shares),
-                        party=party,
-                        practitioner_id=line.practitioner_id,
-                        charge_id=line.charge_id,
-                        amount=from_minor_units(sign * part, currency),
-                        rule=rule,
-                        booked_on=booked_on,
-                    )
+    for (line, party, rule, _), part in zip(plan, allocate(amount, weights), strict=True):
+        if part.amount:
+            shares.append(
+                Share(
+                    source_id=source_id,
+                    seq=len(shares),
+                    party=party,
+                    practitioner_id=line.practitioner_id,
+                    charge_id=line.charge_id,
+                    amount=part,
+                    rule=rule,
+                    booked_on=booked_on,
                 )
+            )
     return shares
+
+
+Row = tuple[InvoiceLine, str, str, int, int, int]
+"""``(line, party, rule, minor units, numerator, denominator)`` of one part of a split."""
+
+
+def _plan(
+    amount: Money, lines: Sequence[InvoiceLine], book: SplitKeyBook, settled_when_billed: bool
+) -> list[tuple[InvoiceLine, str, str, int]]:
+    """``(line, party, rule, weight)`` of every part, for one `allocate` over all of them.
+
+    A line weighs its minor units; inside it the lab cost and the fixed fee weigh their
+    units and the rest is divided by the percentages, so every part of a payment is in
+    proportion to the part of the line it pays. Weights are scaled to integers over a
+    common denominator.
+    """
+    rows: list[Row] = []
+    currency = amount.currency
+    for line in lines:
+        if line.amount.currency is not currency and line.amount.currency != currency:
+            raise ValidationError(f"lines are not all in {currency.code}", field="lines")
+        key = book.key_for(line.practitioner_id, line.service_date)
+        rows += _line_rows(line, key, settled_when_billed)
+    common = math.lcm(*(den for *_, den in rows)) if rows else 1
+    return [
+        (line, party, rule, units * numerator * (common // den))
+        for line, party, rule, units, numerator, den in rows
+    ]
+
+
+def _line_rows(line: InvoiceLine, key: SplitKey | None, settled_when_billed: bool) -> list[Row]:
+    units = to_minor_units(line.amount)
+    doctor = line.practitioner_id
+    if key is None:
+        return [(line, CENTRE, "no split key: all to the centre", units, 1, 1)]
+    if settled_when_billed and key.due is Due.BILLED:
+        return [(line, CENTRE, "collected for shares booked when billed", units, 1, 1)]
+    if line.copayment and key.copayment_to_doctor:
+        return [(line, doctor, "co-payment to the treating doctor", units, 1, 1)]
+    rows: list[Row] = []
+    rest = units
+    if line.lab_cost is not None and key.deduct_lab_costs:
+        lab = min(rest, to_minor_units(line.lab_cost))
+        rows.append((line, CENTRE, "lab cost deducted before the split", lab, 1, 1))
+        rest -= lab
+    fee = key.fixed_fees.get(line.service_code)
+    if fee is not None:
+        fixed = min(rest, to_minor_units(fee) * line.quantity)
+        rule = f"fixed fee for {line.service_code} to the centre"
+        rows.append((line, CENTRE, rule, fixed, 1, 1))
+        rest -= fixed
+    group = line.service_group
+    percent = key.percent_for(group)
+    mine, centre = _percent_weights(percent)
+    if centre == 0:
+        rows.append((line, doctor, f"100% of {group} to the doctor", rest, 1, 1))
+    elif mine == 0:
+        rows.append((line, CENTRE, f"100% of {group} to the centre", rest, 1, 1))
+    else:
+        whole = mine + centre
+        rows.append((line, doctor, f"{percent}% of {group} to the doctor", rest, mine, whole))
+        rule = f"{_HUNDRED - percent}% of {group} to the centre"
+        rows.append((line, CENTRE, rule, rest, centre, whole))
+    return rows
 
 
 @attrs.frozen
