@@ -15,6 +15,7 @@ from clinicore import jurisdictions
 from clinicore.bootstrap import App, Config, bootstrap
 from clinicore.clock import FixedClock
 from clinicore.contact import ContactChannel, ContactPurpose
+from clinicore.demo.billing import billing_section
 from clinicore.demo.clinic import seed
 from clinicore.ids import SequentialIdSource
 from clinicore.intervals import TimeRange
@@ -138,5 +139,5 @@ def _dst_day(site: Site, start: _dt.date, end: _dt.date) -> str:
     )
 
 
-SECTIONS: tuple[Section, ...] = (clinic_section,)
+SECTIONS: tuple[Section, ...] = (clinic_section, billing_section)
 """The demo's parts in order; each module of clinicore appends its own section here."""
