@@ -17,6 +17,10 @@ right with the matching contract suite in
 | `IdSource` | new ids | UUID, sequential |
 | `FeeSchedule` | prices a service | price list, country packs |
 | `AuthorizationPolicy` | may this actor do this | allow-all, role-based |
+| `ChargeRepository`, `InvoiceRepository` | charges, bills (billing) | memory, SQL |
+| `PaymentRepository`, `LedgerRepository` | payments, ledger (append-only) | memory, SQL |
+| `RevenueShareRepository`, `DayCloseRepository` | splits, day ends (append-only) | memory, SQL |
+| `InvoicingProvider` | takes over unpaid bills | recording |
 
 Repositories follow one pattern: ``add`` stores a new aggregate, ``get`` reads one or raises
 [`NotFoundError`][clinicore.errors.NotFoundError], ``find`` reads one or returns ``None``,

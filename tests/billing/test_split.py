@@ -51,6 +51,7 @@ def _books(draw: st.DrawFn) -> SplitKeyBook:
     return SplitKeyBook(keys)
 
 
+@settings(max_examples=60)
 @given(
     amount=st.integers(-10_000_000, 10_000_000),
     lines=st.lists(cst.invoice_lines("EUR", DOCTORS), min_size=1, max_size=6).filter(
@@ -70,6 +71,7 @@ def test_shares_always_add_up_to_the_amount_exactly(
     assert [share.seq for share in shares] == list(range(len(shares)))
 
 
+@settings(max_examples=40)
 @given(lines=st.lists(cst.invoice_lines("EUR", DOCTORS), min_size=1, max_size=4), book=_books())
 def test_a_refund_splits_as_the_mirror_of_the_payment(
     lines: list[InvoiceLine], book: SplitKeyBook

@@ -33,6 +33,7 @@ from clinicore.testing.contracts.billing import BillingRepositoriesContract
 from clinicore.testing.contracts.clock import ClockContract
 from clinicore.testing.contracts.fee_schedule import FeeScheduleContract
 from clinicore.testing.contracts.ids import IdSourceContract
+from clinicore.testing.contracts.invoicing import InvoicingProviderContract
 from clinicore.testing.contracts.jurisdiction import JurisdictionContract
 from clinicore.testing.contracts.notifier import NotifierContract
 from clinicore.testing.contracts.repositories import (
@@ -48,6 +49,7 @@ __all__ = [
     "ClockContract",
     "FeeScheduleContract",
     "IdSourceContract",
+    "InvoicingProviderContract",
     "JurisdictionContract",
     "NotifierContract",
     "PatientRepositoryContract",
