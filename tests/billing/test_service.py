@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from moneyed import Money
 
 from clinicore.adapters.invoicing import RecordingInvoicingProvider
+from clinicore.billing.dunning import default_interest
 from clinicore.billing.invoices import ClaimStatus, DocumentKind, HandoverStatus
 from clinicore.billing.split import CENTRE, Due, SplitKey, SplitKeyBook
 from clinicore.bootstrap import App, Config, bootstrap
@@ -380,3 +381,48 @@ def test_ledger_balance_equals_invoices_minus_credits_minus_payments(
         )
         assert ledger == expected == app.billing.balance(invoice.id)
         assert ledger.amount >= 0
+
+
+def test_self_pay_items_of_a_statutory_patient_go_to_the_patient(app: App) -> None:
+    """BIL-2: GOZ services are private fees; a statutory patient pays them himself."""
+    app.directory.register_patient(
+        patient_id="pat-aok",
+        given_name="Lea",
+        family_name="Schmidt",
+        birth_date=_dt.date(1990, 9, 2),
+        coverage=Coverage(CoverageKind.STATUTORY, insurer_id="IK-108310400"),
+    )
+    event = TreatmentItemDone(
+        occurred_at=MONDAY,
+        plan_id="plan-9",
+        item_id="item-1",
+        patient_id="pat-aok",
+        practitioner_id="dr-weber",
+        site_id="berlin",
+        procedure_code="2060",
+        site="26 O",
+    )
+    _publish(app, event)
+    bills = app.billing.issue_bills("pat-aok", "berlin")
+    assert [(b.kind, b.payer.value, b.total) for b in bills] == [
+        (DocumentKind.INVOICE, "patient", Money("68.17", "EUR"))
+    ]
+
+
+def test_german_default_interest_accrues_from_the_first_reminder(app: App) -> None:
+    """§ 286 BGB: the first reminder (free) puts the patient in default; § 288 (1) BGB:
+    interest at the base rate (1.27 % from 2025-07-01) + 5 points."""
+    _publish(app, _item_done("item-1", "2200"))
+    (invoice,) = app.billing.issue_bills("pat-de", "berlin")
+    due = invoice.due_on
+    first = app.billing.run_dunning("berlin", due + _dt.timedelta(days=14))
+    assert first[0][1].fee == Money("0.00", "EUR")
+    app.billing.run_dunning("berlin", due + _dt.timedelta(days=28))
+    with app.uow_factory() as uow:
+        entries = uow.ledger.list_for_account("patient:pat-de")
+    interest = [e.amount for e in entries if e.kind.value == "interest"]
+    fees = [e.amount for e in entries if e.kind.value == "fee"]
+    assert interest == [default_interest(invoice.total, Decimal("6.27"), 14)]
+    assert fees == [Money("2.50", "EUR")]
+    app.billing.take_payment(invoice.id, invoice.total, "online")
+    assert app.billing.run_dunning("berlin", due + _dt.timedelta(days=60)) == []

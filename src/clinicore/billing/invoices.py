@@ -186,6 +186,7 @@ class Invoice:
         dunning_level: the last reminder level sent (0: none).
         last_reminder_on: the day the last reminder was sent.
         disputed: the patient disputes the bill; dunning pauses.
+        interest_until: default interest is booked up to this day (``None``: not in default).
         version: optimistic-concurrency version.
 
     """
@@ -210,6 +211,7 @@ class Invoice:
     dunning_level: int = 0
     last_reminder_on: _dt.date | None = None
     disputed: bool = False
+    interest_until: _dt.date | None = None
     version: int = attrs.field(default=0, validator=version)
 
     def __attrs_post_init__(self) -> None:

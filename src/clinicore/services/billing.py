@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 import pendulum
@@ -28,7 +29,12 @@ from clinicore.billing.cancellation import (
 )
 from clinicore.billing.charges import Charge, ChargeKind
 from clinicore.billing.copayment import CoPaymentPolicy, apply_copayment, ceiling_excess
-from clinicore.billing.dunning import DunningStep, next_dunning_step
+from clinicore.billing.dunning import (
+    DunningPolicy,
+    DunningStep,
+    default_interest,
+    next_dunning_step,
+)
 from clinicore.billing.events import ChargeRecorded, DayClosed, InvoiceIssued, PaymentRecorded
 from clinicore.billing.invoices import (
     ClaimStatus,
@@ -728,7 +734,12 @@ class BillingService:
 
     # -- dunning ----------------------------------------------------------------------------
     def run_dunning(self, site_id: str, today: _dt.date) -> list[tuple[str, DunningStep]]:
-        """Send due reminders for a site's unpaid patient invoices; book their fees (BIL-7)."""
+        """Send due reminders for a site's unpaid patient invoices (BIL-7).
+
+        Books each reminder's fee and, where the pack sets a default-interest rate, the
+        interest accrued since the first reminder put the patient in default (§ 286 BGB),
+        as ledger entries. Stops when paid; a disputed invoice is left alone.
+        """
         with self._uow_factory() as uow:
             site = uow.sites.get(SiteId(site_id))
             policy = jurisdictions.get(site.jurisdiction).dunning_policy()
@@ -736,36 +747,50 @@ class BillingService:
                 return []
             done: list[tuple[str, DunningStep]] = []
             for invoice in uow.invoices.list_for_site(site_id):
-                if invoice.kind is not DocumentKind.INVOICE:
-                    continue
-                account = account_of("patient", invoice.patient_id)
-                fees = sum(
-                    1
-                    for entry in uow.ledger.list_for_account(account)
-                    if entry.kind is EntryKind.FEE and entry.document_id == invoice.id
-                )
-                step = next_dunning_step(
-                    policy,
-                    balance=self._balance(uow, invoice),
-                    due_on=invoice.due_on,
-                    today=today,
-                    current_level=invoice.dunning_level,
-                    fees_charged=fees,
-                    disputed=invoice.disputed,
-                    final_sent_on=invoice.last_reminder_on,
-                )
-                if step is None or step.level is None:
+                if invoice.kind is DocumentKind.INVOICE:
+                    step = self._dun(uow, invoice, policy, today)
                     if step is not None:
                         done.append((invoice.id, step))
-                    continue
-                if step.fee.amount:
-                    self._book(uow, invoice, EntryKind.FEE, step.fee)
-                uow.invoices.update(
-                    attrs.evolve(invoice, dunning_level=step.level, last_reminder_on=today)
-                )
-                done.append((invoice.id, step))
             uow.commit()
         return done
+
+    def _dun(
+        self, uow: UnitOfWork, invoice: Invoice, policy: DunningPolicy, today: _dt.date
+    ) -> DunningStep | None:
+        account = account_of("patient", invoice.patient_id)
+        fees = sum(
+            1
+            for entry in uow.ledger.list_for_account(account)
+            if entry.kind is EntryKind.FEE and entry.document_id == invoice.id
+        )
+        balance = self._balance(uow, invoice)
+        step = next_dunning_step(
+            policy,
+            balance=balance,
+            due_on=invoice.due_on,
+            today=today,
+            current_level=invoice.dunning_level,
+            fees_charged=fees,
+            disputed=invoice.disputed,
+            final_sent_on=invoice.last_reminder_on,
+        )
+        changes: dict[str, Any] = {}
+        rate = policy.interest_rate_on(today)
+        since = invoice.interest_until
+        if since is not None and rate is not None and not invoice.disputed and since < today:
+            interest = default_interest(balance, rate, (today - since).days)
+            if interest.amount:
+                self._book(uow, invoice, EntryKind.INTEREST, interest)
+            changes["interest_until"] = today
+        if step is not None and step.level is not None:
+            if step.fee.amount:
+                self._book(uow, invoice, EntryKind.FEE, step.fee)
+            changes.update(dunning_level=step.level, last_reminder_on=today)
+            if since is None and rate is not None:
+                changes["interest_until"] = today
+        if changes:
+            uow.invoices.update(attrs.evolve(invoice, **changes))
+        return step
 
     # -- helpers --------------------------------------------------------------------------
     def _balance(self, uow: UnitOfWork, invoice: Invoice) -> Money:
