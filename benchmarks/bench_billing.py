@@ -6,14 +6,18 @@ What is measured, each against a baseline taken in the same run:
     doctors with mixed keys (percentages per service group from 30 % to 80 %, fixed fees
     per service, lab costs deducted first, co-payments to the treating doctor, a few
     doctors without a key, keys due when billed or when paid) and invoices of one to
-    three lines. Baseline: ``clinicore.money.allocate`` alone on each payment, by the
-    doctor's percentage against the centre's (the floor of any exact split). Goals: at
-    most 3x the floor, at most 11x growth per 10x payments.
+    three lines. Baseline: ``clinicore.money.allocate`` alone on each payment, with the
+    integer weights of that payment's split (from ``split_plan``, computed before timing):
+    the floor of the exact split, so the ratio is what finding the keys, weighing the
+    parts and building the explained shares adds. Goals: at most 3x the floor, at most
+    11x growth per 10x payments.
 (b) ``clinicore.billing.settlement.close_day`` of one register day with 1k, 10k and 100k
     payments (cash, card, terminal, online; refunds among them). Baseline: adding the
     same amounts' ``Decimal`` values in plain Python. Goal: at most 11x growth per 10x.
 
-Inputs are seeded, built before timing; each time is the best of several repetitions after
+Inputs are seeded, built before timing and frozen out of the garbage collector's sight
+(``gc.freeze``), so a large live input does not make collections of the measured work
+slower; each time is the best of several repetitions after
 a warm-up, and the repetitions of a measurement and of its baseline alternate. ``--quick``
 runs tiny sizes once (a smoke run, not a measurement). Nothing here asserts on time; the
 split's shares are checked to add up to each payment before timing.
@@ -22,6 +26,7 @@ split's shares are checked to add up to each payment before timing.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import random
 from decimal import Decimal
 from functools import partial
@@ -33,7 +38,7 @@ from moneyed import Money
 from clinicore.billing.invoices import InvoiceLine
 from clinicore.billing.payments import Payment, PaymentMethod
 from clinicore.billing.settlement import close_day
-from clinicore.billing.split import Due, SplitKey, SplitKeyBook, split_amount
+from clinicore.billing.split import Due, SplitKey, SplitKeyBook, split_amount, split_plan
 from clinicore.money import allocate, from_minor_units, sum_money
 
 SEED = 20261019
@@ -44,7 +49,7 @@ GROUPS = ("treatment", "hygiene", "prosthetics")
 SPLIT_RATIO_GOAL = 3.0
 GROWTH_GOAL = 11.0
 
-Work = list[tuple[Money, list[InvoiceLine], list[Decimal]]]
+Work = list[tuple[Money, list[InvoiceLine], list[int]]]
 
 
 def _book(rng: random.Random) -> SplitKeyBook:
@@ -99,9 +104,8 @@ def _work(count: int) -> tuple[SplitKeyBook, Work]:
         lines = rng.choice(invoices)
         total = sum(int(line.amount.amount * 100) for line in lines)
         paid = from_minor_units(rng.randrange(1, total + 1), "EUR")
-        key = book.key_for(lines[0].practitioner_id, DAY)
-        percent = key.percent_for(lines[0].service_group) if key else Decimal(50)
-        work.append((paid, lines, [percent, 100 - percent]))
+        plan = split_plan(lines, book, settled_when_billed=True)
+        work.append((paid, lines, [part.weight for part in plan]))
     return book, work
 
 
@@ -130,9 +134,11 @@ def bench_split(options: _harness.Options) -> None:
         if size == sizes[0]:
             _check(book, work)
         repeat = options.repeat(1 if size >= 1_000_000 else 3)
+        gc.freeze()
         seconds, baseline = _harness.best_of_pair(
             partial(_run_split, book, work), partial(_run_floor, work), repeat
         )
+        gc.unfreeze()
         rows.append(_harness.Row(size, seconds, baseline))
         del work
     _harness.print_table(
@@ -193,9 +199,11 @@ def bench_settlement(options: _harness.Options) -> None:
     for size in sizes:
         payments = _day(size)
         amounts = [payment.amount.amount for payment in payments]
+        gc.freeze()
         seconds, baseline = _harness.best_of_pair(
             partial(_settle, payments), partial(_plain_sum, amounts), options.repeat(5)
         )
+        gc.unfreeze()
         rows.append(_harness.Row(size, seconds, baseline))
     _harness.print_table(
         "(b) close_day of one register day, ratio to a plain Decimal sum", rows, item="payment"

@@ -52,6 +52,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 import attrs
 from moneyed import Money
@@ -64,12 +65,14 @@ from clinicore.money import allocate, sum_money, to_minor_units, zero
 __all__ = [
     "CENTRE",
     "Due",
+    "PlannedPart",
     "Share",
     "SplitKey",
     "SplitKeyBook",
     "Statement",
     "monthly_statement",
     "split_amount",
+    "split_plan",
 ]
 
 CENTRE = "centre"
@@ -277,8 +280,8 @@ def split_amount(
     """
     if not lines:
         raise ValidationError(f"nothing to split {amount} over: no lines", field="lines")
-    plan = _plan(amount, lines, book, settled_when_billed)
-    weights = [weight for _, _, _, weight in plan]
+    plan = _weighted(lines, book, settled_when_billed, amount.currency.code)
+    weights = [weight for *_, weight in plan]
     if not any(weights):
         raise ValidationError(f"all lines are zero: nothing to split {amount} by", field="lines")
     shares: list[Share] = []
@@ -286,14 +289,14 @@ def split_amount(
         if part.amount:
             shares.append(
                 Share(
-                    source_id=source_id,
-                    seq=len(shares),
-                    party=party,
-                    practitioner_id=line.practitioner_id,
-                    charge_id=line.charge_id,
-                    amount=part,
-                    rule=rule,
-                    booked_on=booked_on,
+                    source_id,
+                    len(shares),
+                    party,
+                    line.practitioner_id,
+                    line.charge_id,
+                    part,
+                    rule,
+                    booked_on,
                 )
             )
     return shares
@@ -303,21 +306,54 @@ Row = tuple[InvoiceLine, str, str, int, int, int]
 """``(line, party, rule, minor units, numerator, denominator)`` of one part of a split."""
 
 
-def _plan(
-    amount: Money, lines: Sequence[InvoiceLine], book: SplitKeyBook, settled_when_billed: bool
-) -> list[tuple[InvoiceLine, str, str, int]]:
-    """``(line, party, rule, weight)`` of every part, for one `allocate` over all of them.
+class PlannedPart(NamedTuple):
+    """One part of a split before it is applied: who, why, and its weight.
+
+    Attributes:
+        line: the invoice line it belongs to.
+        party: ``"centre"`` or the doctor's id.
+        rule: the rule that produces it, in words.
+        weight: its integer weight among all parts of the split.
+
+    """
+
+    line: InvoiceLine
+    party: str
+    rule: str
+    weight: int
+
+
+def split_plan(
+    lines: Sequence[InvoiceLine],
+    book: SplitKeyBook,
+    *,
+    settled_when_billed: bool = False,
+    currency: str | None = None,
+) -> list[PlannedPart]:
+    """Every part of a split of ``lines`` and its weight: the split, explained in advance.
 
     A line weighs its minor units; inside it the lab cost and the fixed fee weigh their
     units and the rest is divided by the percentages, so every part of a payment is in
-    proportion to the part of the line it pays. Weights are scaled to integers over a
-    common denominator.
+    proportion to the part of the line it pays. Weights are integers over a common
+    denominator; [`split_amount`][clinicore.billing.split.split_amount] hands them to one
+    `allocate`.
+
+    Raises:
+        ValidationError: a line in another currency than ``currency`` (default: the first
+            line's).
+
     """
+    expected = currency or (lines[0].amount.currency.code if lines else "")
+    return [PlannedPart(*row) for row in _weighted(lines, book, settled_when_billed, expected)]
+
+
+def _weighted(
+    lines: Sequence[InvoiceLine], book: SplitKeyBook, settled_when_billed: bool, currency: str
+) -> list[tuple[InvoiceLine, str, str, int]]:
     rows: list[Row] = []
-    currency = amount.currency
     for line in lines:
-        if line.amount.currency is not currency and line.amount.currency != currency:
-            raise ValidationError(f"lines are not all in {currency.code}", field="lines")
+        if line.amount.currency.code != currency:
+            raise ValidationError(f"lines are not all in {currency}", field="lines")
         key = book.key_for(line.practitioner_id, line.service_date)
         rows += _line_rows(line, key, settled_when_billed)
     common = math.lcm(*(den for *_, den in rows)) if rows else 1
@@ -345,22 +381,42 @@ def _line_rows(line: InvoiceLine, key: SplitKey | None, settled_when_billed: boo
     fee = key.fixed_fees.get(line.service_code)
     if fee is not None:
         fixed = min(rest, to_minor_units(fee) * line.quantity)
-        rule = f"fixed fee for {line.service_code} to the centre"
-        rows.append((line, CENTRE, rule, fixed, 1, 1))
+        rows.append((line, CENTRE, _fixed_fee_rule(line.service_code), fixed, 1, 1))
         rest -= fixed
-    group = line.service_group
-    percent = key.percent_for(group)
+    mine, centre, whole, doctor_rule, centre_rule = _percent_split(
+        key.percent_for(line.service_group), line.service_group
+    )
+    if centre == 0:
+        rows.append((line, doctor, doctor_rule, rest, 1, 1))
+    elif mine == 0:
+        rows.append((line, CENTRE, centre_rule, rest, 1, 1))
+    else:
+        rows.append((line, doctor, doctor_rule, rest, mine, whole))
+        rows.append((line, CENTRE, centre_rule, rest, centre, whole))
+    return rows
+
+
+@functools.cache
+def _fixed_fee_rule(code: str) -> str:
+    return f"fixed fee for {code} to the centre"
+
+
+@functools.cache
+def _percent_split(percent: Decimal, group: str) -> tuple[int, int, int, str, str]:
+    """Integer weights of doctor and centre, their sum, and the two rules, in words."""
     mine, centre = _percent_weights(percent)
     if centre == 0:
-        rows.append((line, doctor, f"100% of {group} to the doctor", rest, 1, 1))
-    elif mine == 0:
-        rows.append((line, CENTRE, f"100% of {group} to the centre", rest, 1, 1))
-    else:
-        whole = mine + centre
-        rows.append((line, doctor, f"{percent}% of {group} to the doctor", rest, mine, whole))
-        rule = f"{_HUNDRED - percent}% of {group} to the centre"
-        rows.append((line, CENTRE, rule, rest, centre, whole))
-    return rows
+        return mine, centre, mine, f"100% of {group} to the doctor", ""
+    if mine == 0:
+        return mine, centre, centre, "", f"100% of {group} to the centre"
+    doctor_rule = f"{percent}% of {group} to the doctor"
+    return (
+        mine,
+        centre,
+        mine + centre,
+        doctor_rule,
+        f"{_HUNDRED - percent}% of {group} to the centre",
+    )
 
 
 @attrs.frozen
