@@ -303,6 +303,7 @@ def test_statements_and_credit_notes(app: App) -> None:
     second, _ = app.billing.issue_bills("pat-no", "oslo")
     note = app.billing.credit(second.id, Money("80.00", "NOK"), "goodwill")
     assert note.kind is DocumentKind.CREDIT_NOTE
+    assert note.note == "goodwill"
     assert app.billing.balance(second.id) == Money("100.00", "NOK")
     with pytest.raises(ValidationError, match="at most the balance"):
         app.billing.credit(second.id, Money("100.01", "NOK"), "too much")
@@ -426,3 +427,34 @@ def test_german_default_interest_accrues_from_the_first_reminder(app: App) -> No
     assert fees == [Money("2.50", "EUR")]
     app.billing.take_payment(invoice.id, invoice.total, "online")
     assert app.billing.run_dunning("berlin", due + _dt.timedelta(days=60)) == []
+
+
+def test_business_days_are_local_on_the_dst_switch(app: App) -> None:
+    """SCH-9: 00:30 in Oslo on 25 October 2026 (the autumn switch) is still 24 October in
+    UTC, but the payment belongs to the register's 25 October."""
+    night = pendulum.datetime(2026, 10, 25, 0, 30, tz="Europe/Oslo")
+    _clock(app).set(night)
+    visit = AppointmentCompleted(
+        occurred_at=night,
+        appointment_id="apt-dst",
+        site_id="oslo",
+        patient_id="pat-no",
+        practitioner_id="dr-lind",
+        appointment_type="acute",
+        start=night.subtract(minutes=20),
+        end=night,
+        started_at=night.subtract(minutes=20),
+        ended_at=night,
+        service_codes=("2ad",),
+    )
+    _publish(app, visit)
+    invoice, _ = app.billing.issue_bills("pat-no", "oslo")
+    assert invoice.issued_on == _dt.date(2026, 10, 25)
+    assert invoice.lines[0].service_date == _dt.date(2026, 10, 25)
+    payment = app.billing.take_payment(invoice.id, invoice.total, "cash")
+    assert payment.received_at.date() == _dt.date(2026, 10, 24)  # UTC
+    assert payment.business_day == _dt.date(2026, 10, 25)
+    # 02:30 local happens twice that night; the close counts the payment of its local day.
+    _clock(app).set(pendulum.datetime(2026, 10, 25, 1, 30, tz="UTC"))  # 02:30 CET
+    settlement = app.billing.close_day("oslo", "front-desk", _dt.date(2026, 10, 25), invoice.total)
+    assert settlement.close.payment_count == 1

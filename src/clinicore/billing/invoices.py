@@ -187,6 +187,7 @@ class Invoice:
         last_reminder_on: the day the last reminder was sent.
         disputed: the patient disputes the bill; dunning pauses.
         interest_until: default interest is booked up to this day (``None``: not in default).
+        note: free text on the document, e.g. a credit note's reason (no clinical details).
         version: optimistic-concurrency version.
 
     """
@@ -212,6 +213,7 @@ class Invoice:
     last_reminder_on: _dt.date | None = None
     disputed: bool = False
     interest_until: _dt.date | None = None
+    note: str | None = None
     version: int = attrs.field(default=0, validator=version)
 
     def __attrs_post_init__(self) -> None:

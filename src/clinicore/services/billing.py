@@ -55,7 +55,7 @@ from clinicore.billing.settlement import DayClose, close_day
 from clinicore.billing.split import Due, SplitKeyBook, Statement, monthly_statement, split_amount
 from clinicore.clock import Clock
 from clinicore.dental.events import TreatmentItemDone
-from clinicore.errors import NotFoundError, PolicyViolation, ValidationError
+from clinicore.errors import ConflictError, NotFoundError, PolicyViolation, ValidationError
 from clinicore.fees import FeeQuery, PricingSubject
 from clinicore.ids import IdSource, PatientId, SiteId
 from clinicore.money import allocate, check_currency, to_minor_units, zero
@@ -530,6 +530,7 @@ class BillingService:
                 lines=lines,
                 insurer_id=invoice.insurer_id,
                 credits_invoice_id=invoice.id,
+                note=reason,
             )
             stored = uow.invoices.add(note)
             self._book(uow, stored, EntryKind.CREDITED, -amount, document=invoice)
@@ -656,7 +657,11 @@ class BillingService:
         """
         with self._uow_factory() as uow:
             site = uow.sites.get(SiteId(site_id))
-            uow.day_closes.lock_day(site_id, register_id, day)
+            if uow.day_closes.lock_day(site_id, register_id, day) is not None:
+                raise ConflictError(
+                    f"register {register_id!r} of {site_id!r} is closed for {day} already; "
+                    "a closed day is never changed"
+                )
             close = close_day(
                 self._ids.new_id(),
                 site_id,
