@@ -17,7 +17,7 @@ from moneyed import Money
 
 from clinicore import jurisdictions
 from clinicore.billing import FactorRange, FactorSchedule, PriceList, TariffSchedule
-from clinicore.errors import NotFoundError, ValidationError
+from clinicore.errors import ConfigurationError, NotFoundError, ValidationError
 from clinicore.fees import FeeQuery, PricingSubject
 from clinicore.jurisdictions.de import GOAE_POINT_VALUE, GOZ_POINT_VALUE
 from clinicore.money import round_half_up
@@ -217,3 +217,27 @@ def test_bad_schedule_data_is_refused_with_the_line() -> None:
         TariffSchedule.from_csv("x", "NOK", io.StringIO("code,description\n"))
     with pytest.raises(ValidationError, match="minimum <= threshold"):
         FactorRange(Decimal(2), Decimal(1), Decimal(3))
+
+
+def test_a_vendor_ships_a_schedule_through_the_entry_point(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """BIL-1: ``clinicore.fee_schedules`` entry points add schedules to a country's pack."""
+    from importlib.metadata import EntryPoint  # noqa: PLC0415
+
+    from clinicore.jurisdictions import _base  # noqa: PLC0415
+    from clinicore.jurisdictions.hu import Hungary  # noqa: PLC0415
+
+    plugin = EntryPoint(
+        name="HU",
+        value="clinicore.testing.samples:a_price_list",
+        group=_base.FEE_SCHEDULE_ENTRY_POINT_GROUP,
+    )
+    broken = EntryPoint(name="HU", value="no.such.module:x", group=plugin.group)
+    monkeypatch.setattr(_base, "entry_points", lambda group: [plugin])
+    pack = Hungary()  # a fresh pack, not the shared one
+    assert "sample-prices" in pack.fee_schedules()
+    assert pack.fee_schedule("sample-prices").quote(FeeQuery("CHECK", DAY)).amount.amount > 0
+    monkeypatch.setattr(_base, "entry_points", lambda group: [broken])
+    with pytest.raises(ConfigurationError, match=r"no\.such\.module"):
+        Hungary().fee_schedules()

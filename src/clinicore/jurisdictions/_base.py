@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from collections.abc import Mapping
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from clinicore.errors import ConfigurationError, NotFoundError, ValidationError
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from clinicore.billing.dunning import DunningPolicy
     from clinicore.ports import FeeSchedule
 
-__all__ = ["Jurisdiction"]
+__all__ = ["FEE_SCHEDULE_ENTRY_POINT_GROUP", "Jurisdiction"]
 
 
 class Jurisdiction:
@@ -122,12 +123,18 @@ class Jurisdiction:
 
     # -- billing (BIL-1, BIL-3, BIL-7) ---------------------------------------------------
     def fee_schedules(self) -> Mapping[str, FeeSchedule]:
-        """The fee schedules of the country by id, plus any added with `add_fee_schedule`.
+        """The country's fee schedules by id: the pack's, plugins', and run-time additions.
 
-        Packs override `_fee_schedules` to load theirs from data files.
+        Packs override `_fee_schedules` to load theirs from data files. A vendor ships a
+        schedule for an existing country through the ``clinicore.fee_schedules`` entry-point
+        group (name: the country code; value: a callable returning a `FeeSchedule`), or
+        adds one at run time with `add_fee_schedule`.
         """
+        plugins = self.__dict__.get("_plugin_fee_schedules")
+        if plugins is None:
+            plugins = self.__dict__["_plugin_fee_schedules"] = _plugin_schedules(self.code)
         extra: dict[str, FeeSchedule] = self.__dict__.get("_extra_fee_schedules", {})
-        return {**self._fee_schedules(), **extra}
+        return {**self._fee_schedules(), **plugins, **extra}
 
     def _fee_schedules(self) -> Mapping[str, FeeSchedule]:
         """The pack's own schedules (none by default)."""
@@ -174,6 +181,29 @@ class Jurisdiction:
 
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.code} ({self.name})>"
+
+
+FEE_SCHEDULE_ENTRY_POINT_GROUP = "clinicore.fee_schedules"
+"""Entry-point group for fee schedules of an existing country (name: the country code)."""
+
+
+def _plugin_schedules(code: str) -> dict[str, FeeSchedule]:
+    """The schedules vendors registered for ``code`` through the entry-point group."""
+    found: dict[str, FeeSchedule] = {}
+    for entry in entry_points(group=FEE_SCHEDULE_ENTRY_POINT_GROUP):
+        if entry.name.upper() != code:
+            continue
+        try:
+            schedule = entry.load()()
+        except Exception as error:
+            raise ConfigurationError(
+                f"fee schedule plugin {entry.value!r} for {code} cannot be loaded: {error}"
+            ) from None
+        schedule_id = getattr(schedule, "schedule_id", None)
+        if not isinstance(schedule_id, str) or not hasattr(schedule, "quote"):
+            raise ConfigurationError(f"fee schedule plugin {entry.value!r} is not a FeeSchedule")
+        found[schedule_id] = schedule
+    return found
 
 
 def _check_day(value: object, field: str) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "a_patient",
     "a_payment",
     "a_practitioner",
+    "a_price_list",
     "a_site",
     "an_invoice",
     "unique_id",
@@ -153,3 +154,19 @@ def a_payment(invoice: Any, amount: Any = None, **overrides: Any) -> Any:
     }
     fields.update(overrides)
     return Payment(**fields)
+
+
+def a_price_list(schedule_id: str = "sample-prices", currency: str = "HUF") -> Any:
+    """A two-service price list (``CHECK``, ``CLEAN``): a fee-schedule plugin for tests."""
+    from clinicore.billing.price_list import PriceEntry, PriceList  # noqa: PLC0415
+    from clinicore.money import money  # noqa: PLC0415
+
+    start = _dt.date(2020, 1, 1)
+    return PriceList(
+        schedule_id,
+        currency,
+        [
+            PriceEntry("CHECK", "Check-up", money("12000", currency), start),
+            PriceEntry("CLEAN", "Cleaning", money("18000", currency), start),
+        ],
+    )
