@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 import attrs
 import pendulum
@@ -112,21 +113,24 @@ def close_day(
         raise ValidationError(f"counted cash {counted_cash} is negative", field="counted_cash")
     start = zero(currency) if opening_float is None else opening_float
     check_currency(start, currency, field="opening_float")
-    per_method: dict[str, list[Money]] = {method.value: [] for method in PaymentMethod}
+    sums: dict[PaymentMethod, Decimal] = dict.fromkeys(PaymentMethod, Decimal(0))
+    where = (site_id, register_id, business_day)
     count = 0
     for payment in payments:
-        if (payment.site_id, payment.register_id, payment.business_day) != (
-            site_id,
-            register_id,
-            business_day,
-        ):
+        if (payment.site_id, payment.register_id, payment.business_day) != where:
             raise ValidationError(
                 f"payment {payment.id!r} is not booked into {register_id!r} on {business_day}",
                 field="payments",
             )
-        per_method[payment.method.value].append(check_currency(payment.amount, currency))
+        amount = payment.amount
+        if amount.currency.code != currency:
+            check_currency(amount, currency, field=f"payment {payment.id!r}")
+        sums[payment.method] += amount.amount
         count += 1
-    totals = {method: sum_money(amounts, currency) for method, amounts in per_method.items()}
+    totals = {
+        method.value: sum_money([Money(total, currency)], currency)
+        for method, total in sums.items()
+    }
     expected = start + totals[PaymentMethod.CASH.value]
     return DayClose(
         id=close_id,
