@@ -304,6 +304,8 @@ def test_statements_and_credit_notes(app: App) -> None:
     note = app.billing.credit(second.id, Money("80.00", "NOK"), "goodwill")
     assert note.kind is DocumentKind.CREDIT_NOTE
     assert note.note == "goodwill"
+    with pytest.raises(ValidationError, match="credit note"):
+        app.billing.take_payment(note.id, Money("1.00", "NOK"), "cash")
     assert app.billing.balance(second.id) == Money("100.00", "NOK")
     with pytest.raises(ValidationError, match="at most the balance"):
         app.billing.credit(second.id, Money("100.01", "NOK"), "too much")
@@ -458,3 +460,21 @@ def test_business_days_are_local_on_the_dst_switch(app: App) -> None:
     _clock(app).set(pendulum.datetime(2026, 10, 25, 1, 30, tz="UTC"))  # 02:30 CET
     settlement = app.billing.close_day("oslo", "front-desk", _dt.date(2026, 10, 25), invoice.total)
     assert settlement.close.payment_count == 1
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(visits=st.lists(st.sampled_from(["2ad", "2cd", "T101", "T501", "MAT"]), max_size=12))
+def test_the_ceiling_is_never_exceeded_through_the_service(visits: list[str]) -> None:
+    """BIL-3 property: whatever the visits, a statutory patient's counted co-payments stay
+    at or below the 2026 egenandelstak, and every charge's shares add up to its fee."""
+    with bootstrap(Config(), clock=FixedClock(MONDAY), ids=SequentialIdSource("c")) as app:
+        _seed(app)
+        _publish(app, *(_visit(f"apt-{i}", code) for i, code in enumerate(visits)))
+        status = app.billing.ceiling_status("pat-no", "oslo", 2026)
+        with app.uow_factory() as uow:
+            charges = uow.charges.list_for_patient("pat-no")
+    assert status.ceiling is not None
+    assert status.counted <= status.ceiling
+    assert status.excess == Money("0.00", "NOK")
+    assert all(c.patient_share + c.insurer_share == c.amount for c in charges)
+    assert len(charges) == len(visits)

@@ -559,6 +559,11 @@ class BillingService:
         """
         with self._uow_factory() as uow:
             invoice = uow.invoices.get(invoice_id)
+            if invoice.kind is DocumentKind.CREDIT_NOTE:
+                raise ValidationError(
+                    f"{invoice_id!r} is a credit note; pay or refund the invoice it credits",
+                    field="invoice_id",
+                )
             check_currency(amount, invoice.currency)
             site = uow.sites.get(SiteId(invoice.site_id))
             now = self._clock.now()
