@@ -337,6 +337,9 @@ def test_dunning_books_reminder_fees_until_paid(app: App) -> None:
     assert app.billing.run_dunning("oslo", due + _dt.timedelta(days=13)) == []
     first = app.billing.run_dunning("oslo", due + _dt.timedelta(days=14))
     assert [(i, s.level, s.fee) for i, s in first] == [(invoice.id, 1, Money("35.00", "NOK"))]
+    app.billing.set_disputed(invoice.id)
+    assert app.billing.run_dunning("oslo", due + _dt.timedelta(days=28)) == []  # paused
+    app.billing.set_disputed(invoice.id, disputed=False)
     app.billing.run_dunning("oslo", due + _dt.timedelta(days=28))
     app.billing.run_dunning("oslo", due + _dt.timedelta(days=42))
     account = app.billing.account_balance("patient", "pat-no", "NOK")

@@ -302,7 +302,7 @@ def split_amount(
     return shares
 
 
-Row = tuple[InvoiceLine, str, str, int, int, int]
+_Row = tuple[InvoiceLine, str, str, int, int, int]
 """``(line, party, rule, minor units, numerator, denominator)`` of one part of a split."""
 
 
@@ -350,7 +350,7 @@ def split_plan(
 def _weighted(
     lines: Sequence[InvoiceLine], book: SplitKeyBook, settled_when_billed: bool, currency: str
 ) -> list[tuple[InvoiceLine, str, str, int]]:
-    rows: list[Row] = []
+    rows: list[_Row] = []
     for line in lines:
         if line.amount.currency.code != currency:
             raise ValidationError(f"lines are not all in {currency}", field="lines")
@@ -363,7 +363,7 @@ def _weighted(
     ]
 
 
-def _line_rows(line: InvoiceLine, key: SplitKey | None, settled_when_billed: bool) -> list[Row]:
+def _line_rows(line: InvoiceLine, key: SplitKey | None, settled_when_billed: bool) -> list[_Row]:
     units = to_minor_units(line.amount)
     doctor = line.practitioner_id
     if key is None:
@@ -372,7 +372,7 @@ def _line_rows(line: InvoiceLine, key: SplitKey | None, settled_when_billed: boo
         return [(line, CENTRE, "collected for shares booked when billed", units, 1, 1)]
     if line.copayment and key.copayment_to_doctor:
         return [(line, doctor, "co-payment to the treating doctor", units, 1, 1)]
-    rows: list[Row] = []
+    rows: list[_Row] = []
     rest = units
     if line.lab_cost is not None and key.deduct_lab_costs:
         lab = min(rest, to_minor_units(line.lab_cost))

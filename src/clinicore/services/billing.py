@@ -764,6 +764,14 @@ class BillingService:
             uow.commit()
         return done
 
+    def set_disputed(self, invoice_id: str, disputed: bool = True) -> Invoice:
+        """Mark an invoice disputed (dunning and interest pause) or settle the dispute."""
+        with self._uow_factory() as uow:
+            invoice = uow.invoices.get(invoice_id)
+            stored = uow.invoices.update(attrs.evolve(invoice, disputed=disputed))
+            uow.commit()
+        return stored
+
     def _dun(
         self, uow: UnitOfWork, invoice: Invoice, policy: DunningPolicy, today: _dt.date
     ) -> DunningStep | None:
