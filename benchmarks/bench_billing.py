@@ -133,7 +133,7 @@ def bench_split(options: _harness.Options) -> None:
         book, work = _work(size)
         if size == sizes[0]:
             _check(book, work)
-        repeat = options.repeat({10_000: 7, 100_000: 3}.get(size, 1))
+        repeat = options.repeat({10_000: 9, 100_000: 5}.get(size, 1))
         gc.freeze()
         seconds, baseline = _harness.best_of_pair(
             partial(_run_split, book, work), partial(_run_floor, work), repeat
@@ -201,7 +201,7 @@ def bench_settlement(options: _harness.Options) -> None:
         amounts = [payment.amount.amount for payment in payments]
         gc.freeze()
         seconds, baseline = _harness.best_of_pair(
-            partial(_settle, payments), partial(_plain_sum, amounts), options.repeat(9)
+            partial(_settle, payments), partial(_plain_sum, amounts), options.repeat(15)
         )
         gc.unfreeze()
         rows.append(_harness.Row(size, seconds, baseline))
