@@ -212,9 +212,11 @@ class SplitKeyBook:
         return f"SplitKeyBook({len(self._keys)} doctors)"
 
 
-@attrs.frozen
-class Share:
+class Share(NamedTuple):
     """One party's part of a split amount, and why.
+
+    Immutable like every clinicore value; a named tuple rather than an attrs class because
+    a month's split makes millions of them and a tuple is several times cheaper to build.
 
     Args:
         source_id: the payment (or invoice, for shares due when billed) split.
@@ -350,50 +352,63 @@ def split_plan(
 def _weighted(
     lines: Sequence[InvoiceLine], book: SplitKeyBook, settled_when_billed: bool, currency: str
 ) -> list[tuple[InvoiceLine, str, str, int]]:
+    """The parts of every line with integer weights over a common denominator."""
     rows: list[_Row] = []
+    append = rows.append
+    wholes: set[int] = set()
     for line in lines:
-        if line.amount.currency.code != currency:
+        amount = line.amount
+        if amount.currency.code != currency:
             raise ValidationError(f"lines are not all in {currency}", field="lines")
+        units = to_minor_units(amount)
         key = book.key_for(line.practitioner_id, line.service_date)
-        rows += _line_rows(line, key, settled_when_billed)
-    common = math.lcm(*(den for *_, den in rows)) if rows else 1
+        doctor = line.practitioner_id
+        if key is None:
+            append((line, CENTRE, _NO_KEY, units, 1, 1))
+        elif settled_when_billed and key.due is Due.BILLED:
+            append((line, CENTRE, _SETTLED, units, 1, 1))
+        elif line.copayment and key.copayment_to_doctor:
+            append((line, doctor, _COPAYMENT, units, 1, 1))
+        else:
+            rest = units
+            if line.lab_cost is not None and key.deduct_lab_costs:
+                lab = min(rest, to_minor_units(line.lab_cost))
+                append((line, CENTRE, _LAB, lab, 1, 1))
+                rest -= lab
+            fee = key.fixed_fees.get(line.service_code)
+            if fee is not None:
+                fixed = min(rest, _units(fee) * line.quantity)
+                append((line, CENTRE, _fixed_fee_rule(line.service_code), fixed, 1, 1))
+                rest -= fixed
+            group = line.service_group
+            mine, centre, whole, doctor_rule, centre_rule = _percent_split(
+                key.percent_for(group), group
+            )
+            if centre == 0:
+                append((line, doctor, doctor_rule, rest, 1, 1))
+            elif mine == 0:
+                append((line, CENTRE, centre_rule, rest, 1, 1))
+            else:
+                append((line, doctor, doctor_rule, rest, mine, whole))
+                append((line, CENTRE, centre_rule, rest, centre, whole))
+                wholes.add(whole)
+    common = 100 if wholes <= {100} else math.lcm(100, *wholes)
     return [
         (line, party, rule, units * numerator * (common // den))
         for line, party, rule, units, numerator, den in rows
     ]
 
 
-def _line_rows(line: InvoiceLine, key: SplitKey | None, settled_when_billed: bool) -> list[_Row]:
-    units = to_minor_units(line.amount)
-    doctor = line.practitioner_id
-    if key is None:
-        return [(line, CENTRE, "no split key: all to the centre", units, 1, 1)]
-    if settled_when_billed and key.due is Due.BILLED:
-        return [(line, CENTRE, "collected for shares booked when billed", units, 1, 1)]
-    if line.copayment and key.copayment_to_doctor:
-        return [(line, doctor, "co-payment to the treating doctor", units, 1, 1)]
-    rows: list[_Row] = []
-    rest = units
-    if line.lab_cost is not None and key.deduct_lab_costs:
-        lab = min(rest, to_minor_units(line.lab_cost))
-        rows.append((line, CENTRE, "lab cost deducted before the split", lab, 1, 1))
-        rest -= lab
-    fee = key.fixed_fees.get(line.service_code)
-    if fee is not None:
-        fixed = min(rest, to_minor_units(fee) * line.quantity)
-        rows.append((line, CENTRE, _fixed_fee_rule(line.service_code), fixed, 1, 1))
-        rest -= fixed
-    mine, centre, whole, doctor_rule, centre_rule = _percent_split(
-        key.percent_for(line.service_group), line.service_group
-    )
-    if centre == 0:
-        rows.append((line, doctor, doctor_rule, rest, 1, 1))
-    elif mine == 0:
-        rows.append((line, CENTRE, centre_rule, rest, 1, 1))
-    else:
-        rows.append((line, doctor, doctor_rule, rest, mine, whole))
-        rows.append((line, CENTRE, centre_rule, rest, centre, whole))
-    return rows
+_NO_KEY = "no split key: all to the centre"
+_SETTLED = "collected for shares booked when billed"
+_COPAYMENT = "co-payment to the treating doctor"
+_LAB = "lab cost deducted before the split"
+
+
+@functools.lru_cache(maxsize=4096)
+def _units(amount: Money) -> int:
+    """Minor units of a fixed fee (few distinct values: cached)."""
+    return to_minor_units(amount)
 
 
 @functools.cache

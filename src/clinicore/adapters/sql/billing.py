@@ -329,7 +329,7 @@ class SqlRevenueShareRepository(_Insert):
                 "seq": share.seq,
                 "practitioner_id": share.practitioner_id,
                 "booked_on": share.booked_on,
-                "data": _data(share),
+                "data": _data(share._asdict()),
             }
             for share in shares
         ]
@@ -341,7 +341,7 @@ class SqlRevenueShareRepository(_Insert):
             .where(*where)
             .order_by(revenue_shares.c.booked_on, revenue_shares.c.source_id, revenue_shares.c.seq)
         )
-        return [converter.structure(data, Share) for (data,) in self._connection.execute(query)]
+        return [_share(data) for (data,) in self._connection.execute(query)]
 
     def list_for_source(self, source_id: str) -> list[Share]:
         """The shares of one source by seq."""
@@ -356,6 +356,19 @@ class SqlRevenueShareRepository(_Insert):
             revenue_shares.c.booked_on >= first,
             revenue_shares.c.booked_on < after,
         )
+
+
+def _share(data: dict[str, Any]) -> Share:
+    return Share(
+        source_id=data["source_id"],
+        seq=int(data["seq"]),
+        party=data["party"],
+        practitioner_id=data["practitioner_id"],
+        charge_id=data["charge_id"],
+        amount=converter.structure(data["amount"], Money),
+        rule=data["rule"],
+        booked_on=converter.structure(data["booked_on"], _dt.date),
+    )
 
 
 class SqlLedgerRepository(_Insert):
