@@ -60,7 +60,7 @@ from moneyed import Money
 from clinicore._validate import to_enum, valid_id
 from clinicore.billing.invoices import InvoiceLine
 from clinicore.errors import ValidationError
-from clinicore.money import allocate, sum_money, to_minor_units, zero
+from clinicore.money import allocate, minor_unit, sum_money, to_minor_units, zero
 
 __all__ = [
     "CENTRE",
@@ -159,6 +159,9 @@ class SplitKey:
     copayment_to_doctor: bool = True
     deduct_lab_costs: bool = True
     due: Due = attrs.field(default=Due.PAID, converter=_due)
+    _splits: dict[str, tuple[int, int, int, str, str]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:
@@ -173,6 +176,13 @@ class SplitKey:
     def percent_for(self, group: str) -> Decimal:
         """The doctor's percentage of ``group``."""
         return self.doctor_percent.get(group, self.default_percent)
+
+    def _split_for(self, group: str) -> tuple[int, int, int, str, str]:
+        """Weights and rules of ``group`` (worked out once per key and group)."""
+        found = self._splits.get(group)
+        if found is None:
+            found = self._splits[group] = _percent_split(self.percent_for(group), group)
+        return found
 
 
 class SplitKeyBook:
@@ -360,7 +370,7 @@ def _weighted(
         amount = line.amount
         if amount.currency.code != currency:
             raise ValidationError(f"lines are not all in {currency}", field="lines")
-        units = to_minor_units(amount)
+        units = _fast_units(amount)
         key = book.key_for(line.practitioner_id, line.service_date)
         doctor = line.practitioner_id
         if key is None:
@@ -380,10 +390,7 @@ def _weighted(
                 fixed = min(rest, _units(fee) * line.quantity)
                 append((line, CENTRE, _fixed_fee_rule(line.service_code), fixed, 1, 1))
                 rest -= fixed
-            group = line.service_group
-            mine, centre, whole, doctor_rule, centre_rule = _percent_split(
-                key.percent_for(group), group
-            )
+            mine, centre, whole, doctor_rule, centre_rule = key._split_for(line.service_group)
             if centre == 0:
                 append((line, doctor, doctor_rule, rest, 1, 1))
             elif mine == 0:
@@ -403,6 +410,25 @@ _NO_KEY = "no split key: all to the centre"
 _SETTLED = "collected for shares booked when billed"
 _COPAYMENT = "co-payment to the treating doctor"
 _LAB = "lab cost deducted before the split"
+
+
+_EXPONENTS: dict[str, int] = {}
+
+
+def _fast_units(amount: Money) -> int:
+    """``to_minor_units`` by a cached decimal exponent; any doubt goes the checked way."""
+    code = amount.currency.code
+    exponent = _EXPONENTS.get(code)
+    if exponent is None:
+        sub_unit = minor_unit(code)
+        exponent = len(str(sub_unit)) - 1 if str(sub_unit).strip("0") == "1" else -1
+        _EXPONENTS[code] = exponent
+    if exponent >= 0:
+        value = amount.amount.scaleb(exponent)
+        units = int(value)
+        if units == value:
+            return units
+    return to_minor_units(amount)  # a fraction of a minor unit: raises
 
 
 @functools.lru_cache(maxsize=4096)
