@@ -16,6 +16,7 @@ from moneyed import Money
 
 from clinicore.adapters.invoicing import RecordingInvoicingProvider
 from clinicore.billing.dunning import default_interest
+from clinicore.billing.events import ChargeNotPriced
 from clinicore.billing.invoices import ClaimStatus, DocumentKind, HandoverStatus
 from clinicore.billing.split import CENTRE, Due, SplitKey, SplitKeyBook
 from clinicore.bootstrap import App, Config, bootstrap
@@ -166,13 +167,46 @@ def test_a_treatment_item_is_charged_once_even_if_delivered_twice(app: App) -> N
     assert charge.patient_share == charge.amount
 
 
-def test_a_factor_above_the_threshold_without_reason_stores_nothing(app: App) -> None:
-    with pytest.raises(ValidationError, match="justification"):
-        _publish(app, _item_done("item-2", "2100", factor=Decimal("3.0")))
-    with pytest.raises(NotFoundError, match=r"de-goz.*'9999'"):
-        _publish(app, _item_done("item-3", "9999"))
+def test_an_event_billing_cannot_price_stores_nothing_and_is_reported(app: App) -> None:
+    """The treatment stands; billing reports ChargeNotPriced for the worklist instead."""
+    unpriced: list[ChargeNotPriced] = []
+    app.bus.subscribe(ChargeNotPriced, lambda event, uow: unpriced.append(event))
+    _publish(app, _item_done("item-2", "2100", factor=Decimal("3.0")))
+    _publish(app, _item_done("item-3", "9999"))
     with app.uow_factory() as uow:
         assert uow.charges.list_for_patient("pat-de") == []
+    assert [(e.source_key, e.service_code) for e in unpriced] == [
+        ("dental:plan-1:item-2", "2100"),
+        ("dental:plan-1:item-3", "9999"),
+    ]
+    assert "justification" in unpriced[0].reason
+    assert "'9999'" in unpriced[1].reason
+
+
+def test_pricing_a_service_directly_refuses_what_it_cannot_price(app: App) -> None:
+    fields: dict[str, Any] = {
+        "patient_id": "pat-de",
+        "practitioner_id": "dr-weber",
+        "site_id": "berlin",
+        "service_date": DAY,
+    }
+    with pytest.raises(ValidationError, match="justification"):
+        app.billing.record_service(
+            source_key="k-1", service_code="2100", factor=Decimal("3.0"), **fields
+        )
+    with pytest.raises(NotFoundError, match=r"de-goz.*'9999'"):
+        app.billing.record_service(source_key="k-2", service_code="9999", **fields)
+    with app.uow_factory() as uow:
+        assert uow.charges.list_for_patient("pat-de") == []
+
+
+def test_clinical_codes_are_billed_as_the_code_map_says(app: App) -> None:
+    """A dental catalogue's own code (EXT) is billed as the schedule's (GOZ 3000)."""
+    app.billing.configure(BillingSettings(code_map={"EXT": "3000"}))
+    _publish(app, _item_done("item-1", "EXT"))
+    with app.uow_factory() as uow:
+        (charge,) = uow.charges.list_for_patient("pat-de")
+    assert charge.service_code == "3000"
 
 
 def test_a_private_patient_gets_a_goz_invoice_with_every_line(app: App) -> None:

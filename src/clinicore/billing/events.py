@@ -22,7 +22,7 @@ import attrs
 
 from clinicore.events import DomainEvent
 
-__all__ = ["ChargeRecorded", "DayClosed", "InvoiceIssued", "PaymentRecorded"]
+__all__ = ["ChargeNotPriced", "ChargeRecorded", "DayClosed", "InvoiceIssued", "PaymentRecorded"]
 
 
 @attrs.frozen(kw_only=True)
@@ -41,6 +41,29 @@ class ChargeRecorded(DomainEvent):
     patient_id: str
     site_id: str
     source_key: str
+
+
+@attrs.frozen(kw_only=True)
+class ChargeNotPriced(DomainEvent):
+    """A clinical event could not be priced, so no charge was recorded for it yet.
+
+    The clinical record stands (a treatment is never refused because billing cannot price
+    it); the service waits here for someone to price it: call
+    ``BillingService.record_service`` with the same ``source_key`` once the code is mapped
+    (``BillingSettings.code_map``) or the schedule knows it. A worklist subscribes to this.
+
+    Args:
+        source_key: the event that should have been charged (``dental:<plan>:<item>``...).
+        site_id: where.
+        service_code: the code as the clinical module named it.
+        reason: why it could not be priced (the schedule's error message).
+
+    """
+
+    source_key: str
+    site_id: str
+    service_code: str
+    reason: str
 
 
 @attrs.frozen(kw_only=True)

@@ -14,6 +14,7 @@ Every method validates before it writes; a refused request changes nothing.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,7 +36,13 @@ from clinicore.billing.dunning import (
     default_interest,
     next_dunning_step,
 )
-from clinicore.billing.events import ChargeRecorded, DayClosed, InvoiceIssued, PaymentRecorded
+from clinicore.billing.events import (
+    ChargeNotPriced,
+    ChargeRecorded,
+    DayClosed,
+    InvoiceIssued,
+    PaymentRecorded,
+)
 from clinicore.billing.invoices import (
     ClaimStatus,
     DocumentKind,
@@ -56,6 +63,7 @@ from clinicore.billing.split import Due, SplitKeyBook, Statement, monthly_statem
 from clinicore.clock import Clock
 from clinicore.dental.events import TreatmentItemDone
 from clinicore.errors import ConflictError, NotFoundError, PolicyViolation, ValidationError
+from clinicore.events import DomainEvent
 from clinicore.fees import FeeQuery, PricingSubject
 from clinicore.ids import IdSource, PatientId, SiteId
 from clinicore.money import allocate, check_currency, to_minor_units, zero
@@ -78,6 +86,7 @@ __all__ = [
 ]
 
 _SITE_RULES = "site-rules"
+_log = logging.getLogger(__name__)
 
 
 @attrs.frozen
@@ -90,6 +99,8 @@ class BillingSettings:
             default: the pack's ``"medical"`` schedule.
         dental_schedules: per site, the schedule id treatment items are priced with;
             default: the pack's ``"dental"`` schedule.
+        code_map: a clinical code (a dental procedure, a visit's service code) to the
+            fee-schedule code it is billed as; codes not in it are billed as they are.
         service_groups: service code to revenue-split group (default ``"treatment"``).
         lab_costs: service code to the laboratory cost included in its fee.
         cancellation_rules: per site, late-cancellation and no-show fees; default: the
@@ -104,6 +115,7 @@ class BillingSettings:
     split_keys: SplitKeyBook = attrs.field(factory=SplitKeyBook)
     visit_schedules: Mapping[str, str] = attrs.field(factory=dict)
     dental_schedules: Mapping[str, str] = attrs.field(factory=dict)
+    code_map: Mapping[str, str] = attrs.field(factory=dict)
     service_groups: Mapping[str, str] = attrs.field(factory=dict)
     lab_costs: Mapping[str, Money] = attrs.field(factory=dict)
     cancellation_rules: Mapping[str, CancellationFeeRule] = attrs.field(factory=dict)
@@ -353,7 +365,9 @@ class BillingService:
     def on_treatment_item_done(self, event: TreatmentItemDone, uow: UnitOfWork) -> None:
         """A dental item was done: charge it (DEN-7) from the site's dental schedule."""
         site = uow.sites.get(SiteId(event.site_id))
-        self.record_service(
+        self._charge_from_event(
+            uow,
+            event,
             source_key=f"dental:{event.plan_id}:{event.item_id}",
             patient_id=event.patient_id,
             practitioner_id=event.practitioner_id,
@@ -364,7 +378,6 @@ class BillingService:
             tooth=event.site,
             factor=event.factor,
             justification=event.justification,
-            uow=uow,
         )
 
     def on_appointment_completed(self, event: AppointmentCompleted, uow: UnitOfWork) -> None:
@@ -372,7 +385,9 @@ class BillingService:
         site = uow.sites.get(SiteId(event.site_id))
         day = _local_day(event.ended_at, site)
         for index, code in enumerate(event.service_codes):
-            self.record_service(
+            self._charge_from_event(
+                uow,
+                event,
                 source_key=f"visit:{event.appointment_id}:{index}:{code}",
                 patient_id=event.patient_id,
                 practitioner_id=event.practitioner_id,
@@ -380,7 +395,34 @@ class BillingService:
                 service_code=code,
                 service_date=day,
                 field="medical",
-                uow=uow,
+            )
+
+    def _charge_from_event(
+        self,
+        uow: UnitOfWork,
+        event: DomainEvent,
+        *,
+        source_key: str,
+        service_code: str,
+        **fields: Any,
+    ) -> None:
+        # The clinical fact is recorded whatever billing makes of it: a code the schedule
+        # does not know, or a factor it refuses, becomes a ChargeNotPriced for the worklist
+        # instead of rolling back the treatment that published the event.
+        billed_as = self.settings.code_map.get(service_code, service_code)
+        try:
+            self.record_service(source_key=source_key, service_code=billed_as, uow=uow, **fields)
+        except (NotFoundError, ValidationError) as error:
+            _log.warning("charge %s not priced: %s", source_key, error)
+            self._bus.publish(
+                uow,
+                ChargeNotPriced(
+                    occurred_at=event.occurred_at,
+                    source_key=source_key,
+                    site_id=fields["site_id"],
+                    service_code=service_code,
+                    reason=str(error),
+                ),
             )
 
     def on_no_show(self, event: AppointmentNoShow, uow: UnitOfWork) -> None:
