@@ -282,7 +282,7 @@ class _Row:
     version: int = 1
 
 
-class _MemoryAppendOnly:
+class _MemoryInsertOnly:
     """Insert-only storage (no update, no delete); secondary unique keys are own kinds."""
 
     kind = "record"
@@ -317,7 +317,7 @@ class _MemoryAppendOnly:
         return None if row is None else row.value
 
 
-class MemoryChargeRepository(_MemoryAppendOnly):
+class MemoryChargeRepository(_MemoryInsertOnly):
     """Charges in memory; ``source_key`` is unique."""
 
     kind = "charge"
@@ -406,7 +406,7 @@ class MemoryInvoiceRepository(MemoryRepository[Invoice]):
         return [i for i in self._all() if i.credits_invoice_id == invoice_id]
 
 
-class MemoryPaymentRepository(_MemoryAppendOnly):
+class MemoryPaymentRepository(_MemoryInsertOnly):
     """Payments in memory (append-only)."""
 
     kind = "payment"
@@ -438,7 +438,7 @@ class MemoryPaymentRepository(_MemoryAppendOnly):
         return sorted(found, key=lambda p: (p.received_at, p.id))
 
 
-class MemoryRevenueShareRepository(_MemoryAppendOnly):
+class MemoryRevenueShareRepository(_MemoryInsertOnly):
     """Revenue shares in memory (append-only)."""
 
     kind = "revenue_share"
@@ -467,7 +467,7 @@ def _seq(share: Share) -> int:
     return share.seq
 
 
-class MemoryLedgerRepository(_MemoryAppendOnly):
+class MemoryLedgerRepository(_MemoryInsertOnly):
     """The ledger in memory (append-only)."""
 
     kind = "ledger_entry"
@@ -487,7 +487,7 @@ class MemoryLedgerRepository(_MemoryAppendOnly):
         return sum_money((e.amount for e in self.list_for_account(account)), currency)
 
 
-class MemoryDayCloseRepository(_MemoryAppendOnly):
+class MemoryDayCloseRepository(_MemoryInsertOnly):
     """Closed register days in memory; one per site, register and day."""
 
     kind = "day_close"
