@@ -27,6 +27,10 @@ right with the matching contract suite in
 | `ShiftRepository`, `PunchRepository` | payroll: roster, punch log | memory, SQL |
 | `LeaveRepository` | payroll: absences | memory, SQL |
 | `PayrollExport` | hands statements to payroll software | CSV file |
+| `ChargeRepository`, `InvoiceRepository` | charges, bills (billing) | memory, SQL |
+| `PaymentRepository`, `LedgerRepository` | payments, ledger (append-only) | memory, SQL |
+| `RevenueShareRepository`, `DayCloseRepository` | splits, day ends (append-only) | memory, SQL |
+| `InvoicingProvider` | takes over unpaid bills | recording |
 
 Repositories follow one pattern: ``add`` stores a new aggregate, ``get`` reads one or raises
 [`NotFoundError`][clinicore.errors.NotFoundError], ``find`` reads one or returns ``None``,
@@ -44,8 +48,15 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, runtime_checkable
 
 import pendulum
+from moneyed import Money
 
 from clinicore.actors import Actor
+from clinicore.billing.charges import Charge
+from clinicore.billing.invoices import HandoverStatus, Invoice
+from clinicore.billing.ledger import LedgerEntry
+from clinicore.billing.payments import Payment
+from clinicore.billing.settlement import DayClose
+from clinicore.billing.split import Share
 from clinicore.clock import Clock
 from clinicore.dental.chart import Chart
 from clinicore.dental.plans import TreatmentPlan
@@ -69,19 +80,26 @@ __all__ = [
     "AppointmentRepository",
     "AppointmentTypeRepository",
     "AuthorizationPolicy",
+    "ChargeRepository",
     "Clock",
+    "DayCloseRepository",
     "DentalChartRepository",
     "EmployeeRepository",
     "FeeSchedule",
     "IdSource",
+    "InvoiceRepository",
+    "InvoicingProvider",
     "LeaveRepository",
+    "LedgerRepository",
     "Notifier",
     "PatientRepository",
+    "PaymentRepository",
     "PayrollExport",
     "PractitionerRepository",
     "PunchRepository",
     "ReferralRepository",
     "ResourceRepository",
+    "RevenueShareRepository",
     "ShiftRepository",
     "SiteRepository",
     "TreatmentPlanRepository",
@@ -308,6 +326,36 @@ class UnitOfWork(Protocol):
     @property
     def leaves(self) -> LeaveRepository:
         """Payroll: absences."""
+        ...
+
+    @property
+    def charges(self) -> ChargeRepository:
+        """Billing: charges (append-only)."""
+        ...
+
+    @property
+    def invoices(self) -> InvoiceRepository:
+        """Billing: invoices, claims and credit notes."""
+        ...
+
+    @property
+    def payments(self) -> PaymentRepository:
+        """Billing: payments and refunds (append-only)."""
+        ...
+
+    @property
+    def revenue_shares(self) -> RevenueShareRepository:
+        """Billing: revenue split shares (append-only)."""
+        ...
+
+    @property
+    def ledger(self) -> LedgerRepository:
+        """Billing: the receivables ledger (append-only)."""
+        ...
+
+    @property
+    def day_closes(self) -> DayCloseRepository:
+        """Billing: closed register days (append-only)."""
         ...
 
     def __enter__(self) -> Self:
@@ -775,4 +823,157 @@ class PayrollExport(Protocol):
             DeliveryError: the payroll software refused or could not be reached.
 
         """
+        ...
+
+
+# -- billing (BIL-1 ... BIL-9) ---------------------------------------------------------------
+# Payments, shares, ledger entries and day closes are append-only: their repositories have
+# no update or delete. "Exactly once" rules (one charge per event, one bill per charge and
+# payer, one close per register day) are unique constraints in SQL and checks in memory.
+
+
+@runtime_checkable
+class ChargeRepository(Protocol):
+    """Charges; ``source_key`` is unique, so an event never charges twice."""
+
+    def add(self, charge: Charge) -> Charge:
+        """Store a new charge.
+
+        Raises:
+            ConflictError: a charge with that id or ``source_key`` exists.
+
+        """
+        ...
+
+    def get(self, charge_id: str) -> Charge:
+        """The charge, or `NotFoundError`."""
+        ...
+
+    def find_by_source(self, source_key: str) -> Charge | None:
+        """The charge caused by ``source_key``, or ``None``."""
+        ...
+
+    def list_for_patient(self, patient_id: str, *, unbilled_only: bool = False) -> list[Charge]:
+        """A patient's charges by service date and id (only those on no bill, if asked)."""
+        ...
+
+    def counted_total(self, patient_id: str, year: int, currency: str) -> Money:
+        """The co-payments counted towards the ceiling in ``year`` (by service date)."""
+        ...
+
+
+@runtime_checkable
+class InvoiceRepository(AggregateRepository[Invoice, str], Protocol):
+    """Invoices, claims and credit notes.
+
+    ``add`` records every line's charge as billed to that payer: a charge can be on one
+    patient invoice and one claim, never on two of the same kind (`ConflictError`).
+    """
+
+    def list_for_patient(self, patient_id: str) -> list[Invoice]:
+        """A patient's documents by issue date and id."""
+        ...
+
+    def list_for_site(
+        self, site_id: str, *, handover_status: HandoverStatus | None = None
+    ) -> list[Invoice]:
+        """A site's documents (with that handover status, if given) by issue date and id."""
+        ...
+
+    def credit_notes_for(self, invoice_id: str) -> list[Invoice]:
+        """The credit notes that reduce ``invoice_id``."""
+        ...
+
+
+@runtime_checkable
+class PaymentRepository(Protocol):
+    """Payments and refunds, append-only."""
+
+    def add(self, payment: Payment) -> Payment:
+        """Store a payment. Raises `ConflictError` for a duplicate id."""
+        ...
+
+    def get(self, payment_id: str) -> Payment:
+        """The payment, or `NotFoundError`."""
+        ...
+
+    def list_for_invoice(self, invoice_id: str) -> list[Payment]:
+        """An invoice's payments and refunds by time and id."""
+        ...
+
+    def list_for_day(self, site_id: str, register_id: str, day: _dt.date) -> list[Payment]:
+        """The payments booked into a register's business day, by time and id."""
+        ...
+
+
+@runtime_checkable
+class RevenueShareRepository(Protocol):
+    """Revenue-split shares, append-only; ``(source_id, seq)`` is unique."""
+
+    def add_all(self, shares: Sequence[Share]) -> None:
+        """Store shares. Raises `ConflictError` if a source was split before."""
+        ...
+
+    def list_for_source(self, source_id: str) -> list[Share]:
+        """The shares of one payment or invoice, by seq."""
+        ...
+
+    def list_for_practitioner(self, practitioner_id: str, month: _dt.date) -> list[Share]:
+        """Shares of the doctor's lines booked in the month of ``month``."""
+        ...
+
+
+@runtime_checkable
+class LedgerRepository(Protocol):
+    """The receivables ledger, append-only (corrections are reversal entries)."""
+
+    def add(self, entry: LedgerEntry) -> LedgerEntry:
+        """Append an entry. Raises `ConflictError` for a duplicate id."""
+        ...
+
+    def list_for_account(self, account: str) -> list[LedgerEntry]:
+        """An account's entries by booking time and id."""
+        ...
+
+    def balance(self, account: str, currency: str) -> Money:
+        """The sum of an account's entries."""
+        ...
+
+
+@runtime_checkable
+class DayCloseRepository(Protocol):
+    """Closed register days, append-only; one close per site, register and day."""
+
+    def add(self, close: DayClose) -> DayClose:
+        """Store a close. Raises `ConflictError` if that day is closed already."""
+        ...
+
+    def lock_day(self, site_id: str, register_id: str, day: _dt.date) -> DayClose | None:
+        """Serialise writers of one register day; return its close if it is closed.
+
+        A payment and a close of the same day both call this first, so a payment can
+        never slip into a day being closed.
+        """
+        ...
+
+    def list_for_site(self, site_id: str) -> list[DayClose]:
+        """A site's closes by day and register."""
+        ...
+
+
+@runtime_checkable
+class InvoicingProvider(Protocol):
+    """An outsourced invoicing service that takes over unpaid bills (BIL-6)."""
+
+    def hand_over(self, invoice: Invoice, balance: Money) -> str:
+        """Hand ``invoice`` over for collection of ``balance``; return the provider's reference.
+
+        Raises:
+            DeliveryError: the provider refused or failed (``transient`` says whether to retry).
+
+        """
+        ...
+
+    def status(self, reference: str) -> HandoverStatus:
+        """The provider's current status of a handed-over bill."""
         ...

@@ -41,6 +41,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 import attrs
 import pendulum
+from moneyed import Money
 
 from clinicore.adapters._aggregates import (
     LookupByFind,
@@ -49,6 +50,12 @@ from clinicore.adapters._aggregates import (
     require_new,
     with_version,
 )
+from clinicore.billing.charges import Charge
+from clinicore.billing.invoices import HandoverStatus, Invoice
+from clinicore.billing.ledger import LedgerEntry
+from clinicore.billing.payments import Payment
+from clinicore.billing.settlement import DayClose
+from clinicore.billing.split import Share
 from clinicore.dental.chart import Chart
 from clinicore.dental.plans import TreatmentPlan
 from clinicore.errors import (
@@ -60,6 +67,7 @@ from clinicore.errors import (
 )
 from clinicore.ids import PatientId, SiteId
 from clinicore.intervals import TimeRange
+from clinicore.money import sum_money
 from clinicore.patients import Patient
 from clinicore.payroll.absences import Leave
 from clinicore.payroll.contracts import Employee, EmployeeId
@@ -87,16 +95,22 @@ __all__ = [
     "MemoryAppointmentRepository",
     "MemoryAppointmentTypeRepository",
     "MemoryBillOfMaterialsRepository",
+    "MemoryChargeRepository",
+    "MemoryDayCloseRepository",
     "MemoryDentalChartRepository",
     "MemoryEmployeeRepository",
+    "MemoryInvoiceRepository",
     "MemoryLeaveRepository",
+    "MemoryLedgerRepository",
     "MemoryPatientRepository",
+    "MemoryPaymentRepository",
     "MemoryPractitionerRepository",
     "MemoryPunchRepository",
     "MemoryPurchaseOrderRepository",
     "MemoryReferralRepository",
     "MemoryRepository",
     "MemoryResourceRepository",
+    "MemoryRevenueShareRepository",
     "MemoryShiftRepository",
     "MemorySiteRepository",
     "MemoryStockItemRepository",
@@ -289,6 +303,12 @@ class MemoryUnitOfWork:
         self.shifts = MemoryShiftRepository(store, self._active)
         self.punches = MemoryPunchRepository(store, self._active)
         self.leaves = MemoryLeaveRepository(store, self._active)
+        self.charges = MemoryChargeRepository(store, self._active)
+        self.invoices = MemoryInvoiceRepository(store, self._active)
+        self.payments = MemoryPaymentRepository(store, self._active)
+        self.revenue_shares = MemoryRevenueShareRepository(store, self._active)
+        self.ledger = MemoryLedgerRepository(store, self._active)
+        self.day_closes = MemoryDayCloseRepository(store, self._active)
 
     def _active(self) -> _Transaction:
         if self._txn is None:
@@ -920,3 +940,247 @@ class MemoryPunchRepository(_MemoryAppendOnly):
         chosen = {punch.id for punch in mine if within.contains(punch.at) or punch.corrects}
         chosen |= {by_id[punch.corrects].id for punch in mine if punch.corrects in by_id}
         return sorted((by_id[key] for key in chosen), key=lambda punch: punch.id)
+
+
+# -- billing (BIL-1 ... BIL-9) ---------------------------------------------------------------
+@attrs.frozen
+class _Row:
+    """An append-only record as the store holds it (the store compares versions)."""
+
+    value: Any
+    version: int = 1
+
+
+class _MemoryInsertOnly:
+    """Insert-only storage (no update, no delete); secondary unique keys are own kinds."""
+
+    kind = "record"
+
+    def __init__(self, store: MemoryStore, transaction: Callable[[], _Transaction]) -> None:
+        self._store = store
+        self._transaction = transaction
+
+    def _all(self) -> Iterator[Any]:
+        merged = self._store.committed_items(self.kind)
+        for (kind, key), entry in self._transaction().writes.items():
+            if kind == self.kind:
+                merged[key] = entry.aggregate
+        return (merged[key] for key in sorted(merged))
+
+    def _current_in(self, kind: str, key: str) -> Any | None:
+        staged = self._transaction().staged(kind, key)
+        return staged if staged is not None else self._store.committed(kind, key)
+
+    def _insert(self, key: str, value: Any, *, unique: tuple[tuple[str, str], ...] = ()) -> None:
+        for kind, unique_key in ((self.kind, key), *unique):
+            if self._current_in(kind, unique_key) is not None:
+                raise ConflictError(f"{kind} {unique_key!r} already exists")
+        for kind, unique_key in ((self.kind, key), *unique):
+            self._transaction().stage(kind, unique_key, 0, _Row(value))
+
+    def _values(self) -> list[Any]:
+        return [row.value for row in self._all()]
+
+    def _value(self, key: str) -> Any | None:
+        row = self._current_in(self.kind, key)
+        return None if row is None else row.value
+
+
+class MemoryChargeRepository(_MemoryInsertOnly):
+    """Charges in memory; ``source_key`` is unique."""
+
+    kind = "charge"
+
+    def add(self, charge: Charge) -> Charge:
+        """Store a new charge (see the port)."""
+        self._insert(charge.id, charge, unique=(("charge_source", charge.source_key),))
+        return charge
+
+    def get(self, charge_id: str) -> Charge:
+        """The charge or `NotFoundError`."""
+        found = self._value(charge_id)
+        if found is None:
+            raise NotFoundError(self.kind, charge_id)
+        return found  # type: ignore[no-any-return]
+
+    def find(self, key: str) -> Charge | None:
+        """The charge or ``None``."""
+        return self._value(key)
+
+    def find_by_source(self, source_key: str) -> Charge | None:
+        """The charge caused by ``source_key``, or ``None``."""
+        row = self._current_in("charge_source", source_key)
+        return None if row is None else row.value
+
+    def list_for_patient(self, patient_id: str, *, unbilled_only: bool = False) -> list[Charge]:
+        """A patient's charges by service date and id."""
+        found = [c for c in self._values() if c.patient_id == patient_id]
+        if unbilled_only:
+            found = [c for c in found if not self._billed(c)]
+        return sorted(found, key=lambda c: (c.service_date, c.id))
+
+    def _billed(self, charge: Charge) -> bool:
+        kinds = ("invoice", "claim")
+        return any(self._current_in("billed_charge", f"{charge.id}|{k}") for k in kinds)
+
+    def counted_total(self, patient_id: str, year: int, currency: str) -> Money:
+        """Co-payments counted towards the ceiling in ``year``."""
+        return sum_money(
+            (
+                c.counted
+                for c in self._values()
+                if c.patient_id == patient_id and c.service_date.year == year
+            ),
+            currency,
+        )
+
+
+class MemoryInvoiceRepository(MemoryRepository[Invoice]):
+    """Invoices, claims and credit notes in memory."""
+
+    kind = "invoice"
+
+    def add(self, aggregate: Invoice) -> Invoice:
+        """Store a new document and mark its charges billed to that payer."""
+        kind = aggregate.kind.value
+        billed = [] if kind == "credit_note" else [f"{c}|{kind}" for c in aggregate.charge_ids]
+        for key in billed:
+            staged = self._transaction().staged("billed_charge", key)
+            if staged is not None or self._store.committed("billed_charge", key) is not None:
+                raise ConflictError(f"charge {key.split('|')[0]!r} is already on a {kind}")
+        stored = super().add(aggregate)
+        for key in billed:
+            self._transaction().stage("billed_charge", key, 0, _Row(aggregate.id))
+        return stored
+
+    def list_for_patient(self, patient_id: str) -> list[Invoice]:
+        """A patient's documents by issue date and id."""
+        found = [i for i in self._all() if i.patient_id == patient_id]
+        return sorted(found, key=lambda i: (i.issued_on, i.id))
+
+    def list_for_site(
+        self, site_id: str, *, handover_status: HandoverStatus | None = None
+    ) -> list[Invoice]:
+        """A site's documents by issue date and id."""
+        found = [
+            i
+            for i in self._all()
+            if i.site_id == site_id
+            and (handover_status is None or i.handover_status is handover_status)
+        ]
+        return sorted(found, key=lambda i: (i.issued_on, i.id))
+
+    def credit_notes_for(self, invoice_id: str) -> list[Invoice]:
+        """The credit notes of ``invoice_id``."""
+        return [i for i in self._all() if i.credits_invoice_id == invoice_id]
+
+
+class MemoryPaymentRepository(_MemoryInsertOnly):
+    """Payments in memory (append-only)."""
+
+    kind = "payment"
+
+    def add(self, payment: Payment) -> Payment:
+        """Append a payment."""
+        self._insert(payment.id, payment)
+        return payment
+
+    def get(self, payment_id: str) -> Payment:
+        """The payment or `NotFoundError`."""
+        found = self._value(payment_id)
+        if found is None:
+            raise NotFoundError(self.kind, payment_id)
+        return found  # type: ignore[no-any-return]
+
+    def list_for_invoice(self, invoice_id: str) -> list[Payment]:
+        """An invoice's payments by time and id."""
+        found = [p for p in self._values() if p.invoice_id == invoice_id]
+        return sorted(found, key=lambda p: (p.received_at, p.id))
+
+    def list_for_day(self, site_id: str, register_id: str, day: _dt.date) -> list[Payment]:
+        """A register day's payments by time and id."""
+        found = [
+            p
+            for p in self._values()
+            if (p.site_id, p.register_id, p.business_day) == (site_id, register_id, day)
+        ]
+        return sorted(found, key=lambda p: (p.received_at, p.id))
+
+
+class MemoryRevenueShareRepository(_MemoryInsertOnly):
+    """Revenue shares in memory (append-only)."""
+
+    kind = "revenue_share"
+
+    def add_all(self, shares: Sequence[Share]) -> None:
+        """Append shares; a source split before is a `ConflictError`."""
+        for share in shares:
+            self._insert(share.id, share)
+
+    def list_for_source(self, source_id: str) -> list[Share]:
+        """The shares of one source by seq."""
+        return sorted((s for s in self._values() if s.source_id == source_id), key=_seq)
+
+    def list_for_practitioner(self, practitioner_id: str, month: _dt.date) -> list[Share]:
+        """Shares of the doctor's lines booked in ``month``."""
+        first = month.replace(day=1)
+        found = [
+            s
+            for s in self._values()
+            if s.practitioner_id == practitioner_id and s.booked_on.replace(day=1) == first
+        ]
+        return sorted(found, key=lambda s: (s.booked_on, s.source_id, s.seq))
+
+
+def _seq(share: Share) -> int:
+    return share.seq
+
+
+class MemoryLedgerRepository(_MemoryInsertOnly):
+    """The ledger in memory (append-only)."""
+
+    kind = "ledger_entry"
+
+    def add(self, entry: LedgerEntry) -> LedgerEntry:
+        """Append an entry."""
+        self._insert(entry.id, entry)
+        return entry
+
+    def list_for_account(self, account: str) -> list[LedgerEntry]:
+        """An account's entries by time and id."""
+        found = [e for e in self._values() if e.account == account]
+        return sorted(found, key=lambda e: (e.booked_at, e.id))
+
+    def balance(self, account: str, currency: str) -> Money:
+        """The sum of an account's entries."""
+        return sum_money((e.amount for e in self.list_for_account(account)), currency)
+
+
+class MemoryDayCloseRepository(_MemoryInsertOnly):
+    """Closed register days in memory; one per site, register and day."""
+
+    kind = "day_close"
+
+    def add(self, close: DayClose) -> DayClose:
+        """Store a close; a closed day is a `ConflictError`."""
+        day = _day_key(close.site_id, close.register_id, close.business_day)
+        self._insert(close.id, close, unique=(("closed_day", day),))
+        return close
+
+    def lock_day(self, site_id: str, register_id: str, day: _dt.date) -> DayClose | None:
+        """Touch the day's lock record (conflicting writers fail at commit); its close."""
+        key = _day_key(site_id, register_id, day)
+        current = self._current_in("register_day", key)
+        version = 0 if current is None else current.version
+        self._transaction().stage("register_day", key, version, _Row(key, version + 1))
+        row = self._current_in("closed_day", key)
+        return None if row is None else row.value
+
+    def list_for_site(self, site_id: str) -> list[DayClose]:
+        """A site's closes by day and register."""
+        found = [c for c in self._values() if c.site_id == site_id]
+        return sorted(found, key=lambda c: (c.business_day, c.register_id))
+
+
+def _day_key(site_id: str, register_id: str, day: _dt.date) -> str:
+    return f"{site_id}|{register_id}|{day.isoformat()}"

@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from collections.abc import Mapping
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from clinicore.errors import ConfigurationError, ValidationError
+from clinicore.errors import ConfigurationError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     import holidays as _holidays
 
+    from clinicore.billing.cancellation import CancellationFeeRule
+    from clinicore.billing.copayment import CoPaymentPolicy
+    from clinicore.billing.dunning import DunningPolicy
     from clinicore.payroll.rules import PayrollRules
+    from clinicore.ports import FeeSchedule
 
-__all__ = ["Jurisdiction"]
+__all__ = ["FEE_SCHEDULE_ENTRY_POINT_GROUP", "Jurisdiction"]
 
 
 class Jurisdiction:
@@ -135,8 +140,89 @@ class Jurisdiction:
             )
         )
 
+    # -- billing (BIL-1, BIL-3, BIL-7) ---------------------------------------------------
+    def fee_schedules(self) -> Mapping[str, FeeSchedule]:
+        """The country's fee schedules by id: the pack's, plugins', and run-time additions.
+
+        Packs override `_fee_schedules` to load theirs from data files. A vendor ships a
+        schedule for an existing country through the ``clinicore.fee_schedules`` entry-point
+        group (name: the country code; value: a callable returning a `FeeSchedule`), or
+        adds one at run time with `add_fee_schedule`.
+        """
+        plugins = self.__dict__.get("_plugin_fee_schedules")
+        if plugins is None:
+            plugins = self.__dict__["_plugin_fee_schedules"] = _plugin_schedules(self.code)
+        extra: dict[str, FeeSchedule] = self.__dict__.get("_extra_fee_schedules", {})
+        return {**self._fee_schedules(), **plugins, **extra}
+
+    def _fee_schedules(self) -> Mapping[str, FeeSchedule]:
+        """The pack's own schedules (none by default)."""
+        return {}
+
+    def add_fee_schedule(self, schedule: FeeSchedule) -> None:
+        """Add (or replace) a schedule at run time, e.g. a practice's own price list."""
+        self.__dict__.setdefault("_extra_fee_schedules", {})[schedule.schedule_id] = schedule
+
+    def fee_schedule(self, schedule_id: str | None = None, *, field: str = "dental") -> FeeSchedule:
+        """The schedule ``schedule_id``, or the pack's default for ``field``.
+
+        Args:
+            schedule_id: a schedule id; ``None`` for the default of ``field``.
+            field: ``"dental"`` or ``"medical"``: which default to use.
+
+        Raises:
+            NotFoundError: no such schedule (the message names the id and the country).
+
+        """
+        schedules = self.fee_schedules()
+        wanted = schedule_id or self.default_fee_schedule_ids.get(field)
+        found = schedules.get(wanted) if wanted else None
+        if found is None:
+            raise NotFoundError(f"fee schedule of {self.code} (known: {sorted(schedules)})", wanted)
+        return found
+
+    default_fee_schedule_ids: ClassVar[Mapping[str, str]] = {}
+    """The schedule used by default per field of care (``{"dental": "de-goz"}``)."""
+
+    def copayment_policy(self) -> CoPaymentPolicy:
+        """Co-payment exemptions and yearly ceilings (none by default)."""
+        from clinicore.billing.copayment import CoPaymentPolicy  # noqa: PLC0415
+
+        return CoPaymentPolicy()
+
+    def cancellation_fee_rule(self) -> CancellationFeeRule | None:
+        """The default late-cancellation and no-show rule of the country, if any."""
+        return None
+
+    def dunning_policy(self) -> DunningPolicy | None:
+        """Reminder levels, fee caps and default interest, if the pack states them."""
+        return None
+
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.code} ({self.name})>"
+
+
+FEE_SCHEDULE_ENTRY_POINT_GROUP = "clinicore.fee_schedules"
+"""Entry-point group for fee schedules of an existing country (name: the country code)."""
+
+
+def _plugin_schedules(code: str) -> dict[str, FeeSchedule]:
+    """The schedules vendors registered for ``code`` through the entry-point group."""
+    found: dict[str, FeeSchedule] = {}
+    for entry in entry_points(group=FEE_SCHEDULE_ENTRY_POINT_GROUP):
+        if entry.name.upper() != code:
+            continue
+        try:
+            schedule = entry.load()()
+        except Exception as error:
+            raise ConfigurationError(
+                f"fee schedule plugin {entry.value!r} for {code} cannot be loaded: {error}"
+            ) from None
+        schedule_id = getattr(schedule, "schedule_id", None)
+        if not isinstance(schedule_id, str) or not hasattr(schedule, "quote"):
+            raise ConfigurationError(f"fee schedule plugin {entry.value!r} is not a FeeSchedule")
+        found[schedule_id] = schedule
+    return found
 
 
 def _check_day(value: object, field: str) -> None:

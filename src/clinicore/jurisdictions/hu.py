@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
+from clinicore.billing.price_list import PriceList
 from clinicore.jurisdictions._base import Jurisdiction, _check_day
+from clinicore.jurisdictions._data import data_text
 from clinicore.payroll.rules import (
     BreakRule,
     OvertimeCap,
@@ -14,6 +19,9 @@ from clinicore.payroll.rules import (
     SupplementRule,
     WorkingTimeRules,
 )
+
+if TYPE_CHECKING:
+    from clinicore.ports import FeeSchedule
 
 MT = "2012. évi I. törvény a munka törvénykönyvéről (Mt.)"
 
@@ -47,6 +55,20 @@ class Hungary(Jurisdiction):
         "NGM/PM rendelet a munkaszüneti napok körüli munkarendről (yearly)",
         MT,
     )
+
+    default_fee_schedule_ids: ClassVar[Mapping[str, str]] = {
+        "dental": "hu-arlista",
+        "medical": "hu-arlista",
+    }
+
+    @functools.cached_property
+    def _schedules(self) -> dict[str, FeeSchedule]:
+        prices = PriceList.from_csv("hu-arlista", "HUF", data_text("hu_arlista.csv"))
+        return {prices.schedule_id: prices}
+
+    def _fee_schedules(self) -> Mapping[str, FeeSchedule]:
+        """A private practice's price list (árlista) in HUF, paid in full by the patient."""
+        return self._schedules
 
     def payroll_rules(self, on: _dt.date) -> PayrollRules:
         """The Mt.'s working-time limits and supplements (unconfirmed figures)."""

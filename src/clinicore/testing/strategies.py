@@ -94,6 +94,7 @@ __all__ = [
     "email_addresses",
     "employees",
     "ids",
+    "invoice_lines",
     "leaves",
     "money",
     "notations",
@@ -105,6 +106,7 @@ __all__ = [
     "registered_strategies",
     "resources",
     "sites",
+    "split_keys",
     "stock_items",
     "stock_quantities",
     "supplier_offers",
@@ -726,4 +728,62 @@ def leaves() -> st.SearchStrategy[Leave]:
         st.sampled_from(list(LeaveKind)),
         st.dates(_dt.date(2020, 1, 1), _dt.date(2030, 12, 31)),
         st.integers(min_value=0, max_value=20),
+    )
+
+
+# -- billing (BIL-4, BIL-5) --------------------------------------------------------------------
+def invoice_lines(
+    currency: str = "EUR",
+    practitioner_ids: Sequence[str] = ("dr-a", "dr-b", "dr-c"),
+    *,
+    max_units: int = 1_000_000,
+) -> st.SearchStrategy[Any]:
+    """Invoice lines of ``currency`` by the given doctors, some with lab costs or co-payments."""
+    from clinicore.billing.invoices import InvoiceLine  # noqa: PLC0415 - billing on demand
+
+    @st.composite
+    def build(draw: st.DrawFn) -> InvoiceLine:
+        units = draw(st.integers(0, max_units))
+        lab = draw(st.none() | st.integers(0, units))
+        return InvoiceLine(
+            charge_id=draw(ids("chg")),
+            service_code=draw(st.sampled_from(["0010", "2060", "2197", "2ad", "T501"])),
+            description="Service",
+            practitioner_id=draw(st.sampled_from(list(practitioner_ids))),
+            service_date=draw(st.dates(_dt.date(2026, 1, 1), _dt.date(2026, 12, 31))),
+            amount=from_minor_units(units, currency),
+            quantity=draw(st.integers(1, 3)),
+            service_group=draw(st.sampled_from(["treatment", "hygiene", "prosthetics"])),
+            copayment=draw(st.booleans()),
+            lab_cost=None if lab is None else from_minor_units(lab, currency),
+        )
+
+    return build()
+
+
+def split_keys(
+    practitioner_id: str, currency: str = "EUR", *, valid_from: _dt.date = _dt.date(2026, 1, 1)
+) -> st.SearchStrategy[Any]:
+    """Split keys for one doctor with mixed percentages, fixed fees, rent and due rules."""
+    from clinicore.billing.split import Due, SplitKey  # noqa: PLC0415 - billing on demand
+
+    percent = st.integers(0, 1000).map(lambda n: Decimal(n).scaleb(-1))
+    return st.builds(
+        SplitKey,
+        practitioner_id=st.just(practitioner_id),
+        valid_from=st.just(valid_from),
+        default_percent=percent,
+        doctor_percent=st.dictionaries(
+            st.sampled_from(["treatment", "hygiene", "prosthetics"]), percent, max_size=3
+        ),
+        fixed_fees=st.dictionaries(
+            st.sampled_from(["0010", "2060", "2197"]),
+            st.integers(0, 5_000).map(lambda n: from_minor_units(n, currency)),
+            max_size=2,
+        ),
+        monthly_rent=st.none()
+        | st.integers(0, 500_000).map(lambda n: from_minor_units(n, currency)),
+        copayment_to_doctor=st.booleans(),
+        deduct_lab_costs=st.booleans(),
+        due=st.sampled_from(list(Due)),
     )

@@ -14,6 +14,14 @@ from typing import Any, Self, TypeVar
 
 import sqlalchemy as sa
 
+from clinicore.adapters.sql.billing import (
+    SqlChargeRepository,
+    SqlDayCloseRepository,
+    SqlInvoiceRepository,
+    SqlLedgerRepository,
+    SqlPaymentRepository,
+    SqlRevenueShareRepository,
+)
 from clinicore.adapters.sql.dental import SqlDentalChartRepository, SqlTreatmentPlanRepository
 from clinicore.adapters.sql.engine import single_connection_guard
 from clinicore.adapters.sql.payroll import (
@@ -206,6 +214,36 @@ class SqlUnitOfWork:
     def leaves(self) -> SqlLeaveRepository:
         """Payroll: absences."""
         return self.repository(SqlLeaveRepository)
+
+    @property
+    def charges(self) -> SqlChargeRepository:
+        """Billing: charges."""
+        return self.repository(SqlChargeRepository)
+
+    @property
+    def invoices(self) -> SqlInvoiceRepository:
+        """Billing: invoices, claims and credit notes."""
+        return self.repository(SqlInvoiceRepository)
+
+    @property
+    def payments(self) -> SqlPaymentRepository:
+        """Billing: payments and refunds."""
+        return self.repository(SqlPaymentRepository)
+
+    @property
+    def revenue_shares(self) -> SqlRevenueShareRepository:
+        """Billing: revenue split shares."""
+        return self.repository(SqlRevenueShareRepository)
+
+    @property
+    def ledger(self) -> SqlLedgerRepository:
+        """Billing: the receivables ledger."""
+        return self.repository(SqlLedgerRepository)
+
+    @property
+    def day_closes(self) -> SqlDayCloseRepository:
+        """Billing: closed register days."""
+        return self.repository(SqlDayCloseRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

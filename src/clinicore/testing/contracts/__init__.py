@@ -29,6 +29,7 @@ Examples:
 """
 
 from clinicore.testing.contracts.authorization import AuthorizationPolicyContract
+from clinicore.testing.contracts.billing import BillingRepositoriesContract
 from clinicore.testing.contracts.clock import ClockContract
 from clinicore.testing.contracts.dental import (
     DentalChartRepositoryContract,
@@ -36,6 +37,7 @@ from clinicore.testing.contracts.dental import (
 )
 from clinicore.testing.contracts.fee_schedule import FeeScheduleContract
 from clinicore.testing.contracts.ids import IdSourceContract
+from clinicore.testing.contracts.invoicing import InvoicingProviderContract
 from clinicore.testing.contracts.jurisdiction import JurisdictionContract
 from clinicore.testing.contracts.notifier import NotifierContract
 from clinicore.testing.contracts.payroll import (
@@ -66,11 +68,13 @@ __all__ = [
     "AppointmentRepositoryContract",
     "AppointmentTypeRepositoryContract",
     "AuthorizationPolicyContract",
+    "BillingRepositoriesContract",
     "ClockContract",
     "DentalChartRepositoryContract",
     "EmployeeRepositoryContract",
     "FeeScheduleContract",
     "IdSourceContract",
+    "InvoicingProviderContract",
     "JurisdictionContract",
     "LeaveRepositoryContract",
     "NotifierContract",
