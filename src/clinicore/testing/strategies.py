@@ -50,6 +50,15 @@ from clinicore.jurisdictions import get as jurisdiction
 from clinicore.money import Weight, from_minor_units
 from clinicore.patients import Coverage, CoverageKind, Patient
 from clinicore.practitioners import Employment, Practitioner
+from clinicore.reminders.planning import AppointmentFacts
+from clinicore.reminders.policies import (
+    SENDABLE_CHANNELS,
+    Anchor,
+    Offset,
+    ReminderPolicy,
+    ReminderRule,
+)
+from clinicore.reminders.quiet_hours import QuietHours
 from clinicore.sites import Site
 from clinicore.zones import offset_transitions
 
@@ -57,6 +66,7 @@ __all__ = [
     "DEFAULT_CURRENCIES",
     "DEFAULT_ZONES",
     "actors",
+    "appointment_facts",
     "aware_datetimes",
     "consents",
     "coverages",
@@ -69,7 +79,10 @@ __all__ = [
     "person_names",
     "phone_numbers",
     "practitioners",
+    "quiet_hours",
     "registered_strategies",
+    "reminder_policies",
+    "reminder_rules",
     "sites",
     "time_range_sets",
     "time_ranges",
@@ -314,4 +327,81 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         Site: sites(),
         Practitioner: practitioners(),
         Actor: actors(),
+        QuietHours: quiet_hours(),
+        ReminderRule: reminder_rules(),
+        ReminderPolicy: reminder_policies(),
+        AppointmentFacts: appointment_facts(),
     }
+
+
+# -- reminders (REM) --------------------------------------------------------------------------
+_REMINDER_ZONES = ("Europe/Berlin", "Europe/Oslo", "America/New_York", "Australia/Lord_Howe")
+
+
+def quiet_hours() -> st.SearchStrategy[QuietHours]:
+    """Quiet windows on the quarter hour, overnight or within a day, leaving >= 2 h to send."""
+    times = st.builds(_dt.time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45]))
+    return st.tuples(times, times).filter(_quiet_ok).map(lambda pair: QuietHours(*pair))
+
+
+def _quiet_ok(pair: tuple[_dt.time, _dt.time]) -> bool:
+    start, end = (moment.hour * 60 + moment.minute for moment in pair)
+    return start != end and (end - start) % 1440 <= 22 * 60
+
+
+@st.composite
+def reminder_rules(draw: st.DrawFn, name: str | None = None) -> ReminderRule:
+    """Rules on every anchor with random offsets, channels, purposes and options."""
+    anchor = draw(st.sampled_from(Anchor))
+    use_at = draw(st.booleans())
+    days = draw(st.integers(0, 3))
+    offset = (
+        Offset(days=days, at=_dt.time(draw(st.integers(0, 23)), draw(st.sampled_from([0, 30]))))
+        if use_at
+        else Offset(days=days, hours=draw(st.integers(0, 30)), minutes=draw(st.integers(0, 59)))
+    )
+    spans = st.none() | st.integers(0, 48 * 60).map(lambda m: _dt.timedelta(minutes=m))
+    return ReminderRule(
+        name or draw(st.from_regex(r"r[a-z0-9]{0,8}", fullmatch=True)),
+        anchor,
+        offset,
+        draw(st.sampled_from(sorted(SENDABLE_CHANNELS))),
+        "appointment_soon",
+        draw(st.sampled_from(ContactPurpose)),
+        fallback_channel=draw(st.none() | st.sampled_from(sorted(SENDABLE_CHANNELS))),
+        send_late=draw(st.booleans()),
+        skip_if_booked_within=draw(spans),
+        not_within=draw(spans),
+    )
+
+
+@st.composite
+def reminder_policies(draw: st.DrawFn) -> ReminderPolicy:
+    """Policies of up to five random rules (unique names), quiet hours or none."""
+    count = draw(st.integers(0, 5))
+    rules = tuple(draw(reminder_rules(name=f"rule{index}")) for index in range(count))
+    return ReminderPolicy(
+        rules=rules,
+        quiet_hours=draw(st.none() | quiet_hours()),
+        call_fallback_threshold=draw(st.none() | st.integers(0, 5)),
+    )
+
+
+@st.composite
+def appointment_facts(draw: st.DrawFn, zones: Sequence[str] = _REMINDER_ZONES) -> AppointmentFacts:
+    """Appointments booked 0 minutes to 20 days ahead, 10 minutes to 3 hours long."""
+    zone = draw(st.sampled_from(list(zones)))
+    start = draw(aware_datetimes([zone], min_year=2024, max_year=2030)).in_timezone("UTC")
+    start = start.set(second=0, microsecond=0)
+    lead = draw(st.integers(0, 20 * 24 * 60))
+    length = draw(st.integers(10, 180))
+    return AppointmentFacts(
+        appointment_id=draw(ids("apt")),
+        site_id="site-1",
+        patient_id=draw(ids("pat")),
+        practitioner_id="prac-1",
+        zone=zone,
+        booked_at=start.subtract(minutes=lead),
+        start=start,
+        end=start.add(minutes=length),
+    )
