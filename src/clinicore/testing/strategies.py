@@ -47,9 +47,11 @@ from clinicore.ids import PatientId, PractitionerId, SiteId
 from clinicore.intervals import TimeRange, TimeRangeSet
 from clinicore.jurisdictions import available as available_jurisdictions
 from clinicore.jurisdictions import get as jurisdiction
+from clinicore.messages import DeliveryStatus
 from clinicore.money import Weight, from_minor_units
 from clinicore.patients import Coverage, CoverageKind, Patient
 from clinicore.practitioners import Employment, Practitioner
+from clinicore.reminders.outbox import OutboxStatus, ScheduledReminder
 from clinicore.reminders.planning import AppointmentFacts
 from clinicore.reminders.policies import (
     SENDABLE_CHANNELS,
@@ -59,6 +61,8 @@ from clinicore.reminders.policies import (
     ReminderRule,
 )
 from clinicore.reminders.quiet_hours import QuietHours
+from clinicore.reminders.recall import Recall, recall_id
+from clinicore.reminders.replies import ReplyIntent
 from clinicore.sites import Site
 from clinicore.zones import offset_transitions
 
@@ -80,9 +84,11 @@ __all__ = [
     "phone_numbers",
     "practitioners",
     "quiet_hours",
+    "recalls",
     "registered_strategies",
     "reminder_policies",
     "reminder_rules",
+    "scheduled_reminders",
     "sites",
     "time_range_sets",
     "time_ranges",
@@ -331,6 +337,8 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         ReminderRule: reminder_rules(),
         ReminderPolicy: reminder_policies(),
         AppointmentFacts: appointment_facts(),
+        ScheduledReminder: scheduled_reminders(),
+        Recall: recalls(),
     }
 
 
@@ -404,4 +412,59 @@ def appointment_facts(draw: st.DrawFn, zones: Sequence[str] = _REMINDER_ZONES) -
         booked_at=start.subtract(minutes=lead),
         start=start,
         end=start.add(minutes=length),
+    )
+
+
+@st.composite
+def scheduled_reminders(draw: st.DrawFn) -> ScheduledReminder:
+    """Outbox entries in any state, with or without an appointment."""
+    due = draw(aware_datetimes(["Europe/Berlin", "America/New_York"], min_year=2024, max_year=2030))
+    due = due.in_timezone("UTC").set(microsecond=0)
+    with_appointment = draw(st.booleans())
+    status = draw(st.sampled_from(OutboxStatus))
+    return ScheduledReminder(
+        id=f"{draw(ids('apt'))}/{draw(st.sampled_from(['booked', 'day_before']))}/x",
+        patient_id=draw(ids("pat")),
+        site_id="site-1",
+        rule=draw(st.sampled_from(["booked", "day_before", "hygiene"])),
+        purpose=draw(st.sampled_from(ContactPurpose)),
+        channel=draw(st.sampled_from(sorted(SENDABLE_CHANNELS))),
+        template="appointment_soon",
+        due_at=due,
+        expires_at=due.add(hours=draw(st.integers(1, 48))) if with_appointment else None,
+        appointment_id=draw(ids("apt")) if with_appointment else None,
+        appointment_start=due.add(days=1) if with_appointment else None,
+        practitioner_id="prac-1" if with_appointment else None,
+        status=status,
+        ready_at=due.add(minutes=draw(st.integers(0, 600))),
+        attempts=draw(st.integers(0, 5)),
+        claim_token=draw(ids("claim")) if status is OutboxStatus.SENDING else None,
+        delivery=draw(st.none() | st.sampled_from(DeliveryStatus)),
+        provider_reference=draw(st.none() | st.just("gw-1")),
+        detail=draw(st.none() | st.sampled_from(["timeout", "no_consent"])),
+        appointment_changed=draw(st.booleans()),
+        reply=draw(st.none() | st.sampled_from(ReplyIntent)),
+    )
+
+
+@st.composite
+def recalls(draw: st.DrawFn) -> Recall:
+    """Recall states with any mix of dates, suppression and messages sent."""
+    patient = draw(ids("pat"))
+    kind = draw(st.sampled_from(["hygiene", "post_op", "check"]))
+    dates = st.none() | st.dates(_dt.date(2020, 1, 1), _dt.date(2035, 12, 31))
+    appointment = st.none() | aware_datetimes(["Europe/Oslo"], min_year=2024, max_year=2030)
+    return Recall(
+        id=recall_id(patient, kind),
+        patient_id=patient,
+        site_id="site-1",
+        recall_type=kind,
+        last_done_on=draw(dates),
+        manual_due_on=draw(dates),
+        suppressed_until=draw(dates),
+        next_appointment_at=draw(
+            appointment.map(lambda t: None if t is None else t.set(microsecond=0))
+        ),
+        messages_sent=draw(st.integers(0, 5)),
+        last_message_on=draw(dates),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from clinicore.adapters.sql import reminders as _reminder_tables  # noqa: F401 - registers tables
 from clinicore.adapters.sql.tables import metadata, schema_version
 from clinicore.errors import SchemaVersionError
 

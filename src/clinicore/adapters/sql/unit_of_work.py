@@ -15,6 +15,7 @@ from typing import Any, Self, TypeVar
 import sqlalchemy as sa
 
 from clinicore.adapters.sql.engine import single_connection_guard
+from clinicore.adapters.sql.reminders import SqlRecallRepository, SqlReminderRepository
 from clinicore.adapters.sql.repositories import (
     SqlPatientRepository,
     SqlPractitionerRepository,
@@ -81,6 +82,16 @@ class SqlUnitOfWork:
     def practitioners(self) -> SqlPractitionerRepository:
         """Practitioners."""
         return self.repository(SqlPractitionerRepository)
+
+    @property
+    def reminders(self) -> SqlReminderRepository:
+        """The reminder outbox."""
+        return self.repository(SqlReminderRepository)
+
+    @property
+    def recalls(self) -> SqlRecallRepository:
+        """Recall states."""
+        return self.repository(SqlRecallRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

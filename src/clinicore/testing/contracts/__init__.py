@@ -34,6 +34,10 @@ from clinicore.testing.contracts.fee_schedule import FeeScheduleContract
 from clinicore.testing.contracts.ids import IdSourceContract
 from clinicore.testing.contracts.jurisdiction import JurisdictionContract
 from clinicore.testing.contracts.notifier import NotifierContract
+from clinicore.testing.contracts.reminders import (
+    RecallRepositoryContract,
+    ReminderRepositoryContract,
+)
 from clinicore.testing.contracts.repositories import (
     PatientRepositoryContract,
     PractitionerRepositoryContract,
@@ -50,6 +54,8 @@ __all__ = [
     "NotifierContract",
     "PatientRepositoryContract",
     "PractitionerRepositoryContract",
+    "RecallRepositoryContract",
+    "ReminderRepositoryContract",
     "SiteRepositoryContract",
     "UnitOfWorkContract",
 ]
