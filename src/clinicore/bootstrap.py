@@ -29,6 +29,8 @@ from clinicore.ids import IdSource, UuidIdSource
 from clinicore.ports import AuthorizationPolicy, Notifier, UnitOfWork, UnitOfWorkFactory
 from clinicore.services.bus import EventBus
 from clinicore.services.directory import DirectoryService
+from clinicore.services.reminders import ReminderService
+from clinicore.services.reminders import subscribe as subscribe_reminders
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -77,6 +79,7 @@ class App:
         authorization: who may do what.
         bus: routes domain events to the modules that react to them.
         directory: sites, practitioners and patients.
+        reminders: reminder planning, the outbox relay, recall and replies.
 
     """
 
@@ -87,6 +90,7 @@ class App:
     authorization: AuthorizationPolicy
     bus: EventBus
     directory: DirectoryService
+    reminders: ReminderService
     engine: sa.Engine | None = None
 
     def close(self) -> None:
@@ -126,7 +130,7 @@ def bootstrap(
     the_ids = ids or UuidIdSource()
     the_notifier = notifier or _notifier(settings.notifier)  # checked before any I/O
     uow_factory, engine = _unit_of_work_factory(settings)
-    return App(
+    app = App(
         uow_factory=uow_factory,
         clock=the_clock,
         ids=the_ids,
@@ -134,8 +138,11 @@ def bootstrap(
         authorization=authorization or _allow_all(),
         bus=EventBus(),
         directory=DirectoryService(uow_factory, the_clock, the_ids),
+        reminders=ReminderService(uow_factory, the_clock, the_notifier),
         engine=engine,
     )
+    subscribe_reminders(app.bus, app.reminders)
+    return app
 
 
 def _unit_of_work_factory(config: Config) -> tuple[UnitOfWorkFactory, Any]:
