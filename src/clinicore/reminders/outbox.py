@@ -5,8 +5,9 @@ unit of work as the change that caused it (a booking, a completed visit). A rela
 moves it through these states::
 
     pending --claim--> sending --delivered--> sent
-       ^                  |  \\--permanent failure or attempts used up--> failed
-       |                  \\--transient failure--> pending (later, with backoff)
+       ^                  |  \--permanent failure or attempts used up--> failed
+       |                  \--transient failure--> pending (later, with backoff)
+       |                  \--relay runs in quiet hours--> pending (after them)
     pending/sending --expired, no consent, no address--> skipped
     pending --appointment cancelled or moved--> withdrawn
 
@@ -283,6 +284,20 @@ class ScheduledReminder:
             delivery=DeliveryStatus.FAILED,
             claim_token=None,
             detail=detail,
+        )
+
+    def deferred(self, until: _dt.datetime) -> ScheduledReminder:
+        """Give a claim back unsent until ``until`` (the relay ran in quiet hours).
+
+        The claim does not count as a delivery attempt.
+        """
+        self._require("deferred", OutboxStatus.SENDING)
+        return attrs.evolve(
+            self,
+            status=OutboxStatus.PENDING,
+            ready_at=to_utc(until),
+            claim_token=None,
+            attempts=max(0, self.attempts - 1),
         )
 
     def skipped(self, reason: str) -> ScheduledReminder:

@@ -2,7 +2,7 @@ r"""SMS length and encoding: GSM-7 or UCS-2, and how many segments a text takes 
 
 An SMS carries 140 octets. Text that fits the GSM 03.38 alphabet is packed in 7 bits: 160
 characters in one message, 153 per segment when it is split (the user data header takes
-the rest); characters of the extension table (``€ [ ] { } ~ ^ | \\``) take two. Anything
+the rest); characters of the extension table (``€ [ ] { } ~ ^ | \``) take two. Anything
 else (Cyrillic, Hungarian ``ő``, emoji) needs UCS-2: 70 UTF-16 code units in one message,
 67 per segment.
 

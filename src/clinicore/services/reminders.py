@@ -144,6 +144,8 @@ class DispatchReport:
     retried: int = 0
     failed: int = 0
     skipped: int = 0
+    deferred: int = 0
+    """Claimed during quiet hours and given back until they end."""
     lost: int = 0
     """Claims another relay took over after the lease ran out (nothing recorded by this one)."""
 
@@ -189,6 +191,7 @@ class _Outgoing:
     channel: ContactChannel | None
     skip: str | None = None
     permanent_failure: str | None = None
+    defer_until: _dt.datetime | None = None
 
 
 class ReminderService:
@@ -492,6 +495,9 @@ class ReminderService:
         self, reminder: ScheduledReminder, token: str, now: _dt.datetime
     ) -> DispatchReport:
         outgoing = self._outgoing(reminder, now)
+        if outgoing.defer_until is not None:
+            until = outgoing.defer_until
+            return self._record(reminder.id, token, lambda r: r.deferred(until), deferred=1)
         if outgoing.skip is not None:
             return self._record(
                 reminder.id, token, lambda r: r.skipped(outgoing.skip or ""), skipped=1
@@ -560,10 +566,11 @@ class ReminderService:
         return DispatchReport(lost=1)
 
     def _outgoing(self, reminder: ScheduledReminder, now: _dt.datetime) -> _Outgoing:
-        """Re-check expiry, consent and address, choose the channel, render the message."""
+        """Re-check expiry, quiet hours, consent and address; choose the channel; render."""
         if reminder.expired(now):
             return _Outgoing(None, None, skip="expired")
         with self._uow_factory() as uow:
+            current = uow.reminders.find(reminder.id)
             patient = uow.patients.find(reminder.patient_id)  # type: ignore[arg-type]
             site = uow.sites.find(reminder.site_id)  # type: ignore[arg-type]
             practitioner = (
@@ -571,25 +578,38 @@ class ReminderService:
                 if reminder.practitioner_id is None
                 else uow.practitioners.find(reminder.practitioner_id)  # type: ignore[arg-type]
             )
+        if current is not None and current.appointment_changed:
+            return _Outgoing(None, None, skip="appointment_changed")
         if patient is None or site is None:
             return _Outgoing(None, None, skip="unknown_patient_or_site")
         policy = self.policy(reminder.site_id)
+        held = _held_back(reminder, policy, site, now)
+        if held is not None:
+            return held
         channel = self._channel(reminder, policy)
-        if not may_contact(patient.consents, channel, reminder.purpose, policy):
-            return _Outgoing(None, None, skip="no_consent")
-        address = _address(patient, channel, reminder.site_id)
+        allowed = may_contact(patient.consents, channel, reminder.purpose, policy)
+        address = _address(patient, channel, reminder.site_id) if allowed else None
         if address is None:
-            return _Outgoing(None, None, skip="no_address")
+            return _Outgoing(None, None, skip="no_address" if allowed else "no_consent")
+        context = RenderContext(
+            locale=patient.locale,
+            zone=site.timezone,
+            name=patient.given_name,
+            start=reminder.appointment_start,
+            site=site.name,
+            practitioner=None if practitioner is None else practitioner.display_name,
+        )
+        return self._render(reminder, channel, address, context)
+
+    def _render(
+        self,
+        reminder: ScheduledReminder,
+        channel: ContactChannel,
+        address: str,
+        context: RenderContext,
+    ) -> _Outgoing:
         try:
-            template = self.settings.templates.get(reminder.template, patient.locale)
-            context = RenderContext(
-                locale=patient.locale,
-                zone=site.timezone,
-                name=patient.given_name,
-                start=reminder.appointment_start,
-                site=site.name,
-                practitioner=None if practitioner is None else practitioner.display_name,
-            )
+            template = self.settings.templates.get(reminder.template, context.locale)
             body = template.render(context)
             subject = template.render_subject(context)
         except (NotFoundError, ValidationError) as error:
@@ -600,7 +620,7 @@ class ReminderService:
             to=address,
             body=body,
             subject=subject,
-            locale=patient.locale,
+            locale=context.locale,
         )
         return _Outgoing(message, channel)
 
@@ -656,6 +676,19 @@ class ReminderService:
         """Every reminder about ``appointment_id``."""
         with self._uow_factory() as uow:
             return uow.reminders.for_appointment(appointment_id)
+
+
+def _held_back(
+    reminder: ScheduledReminder, policy: ReminderPolicy, site: Site, now: _dt.datetime
+) -> _Outgoing | None:
+    """A relay running in quiet hours gives the reminder back until they end (or skips it)."""
+    quiet = policy.quiet_hours
+    if quiet is None or not quiet.contains(now, site.timezone):
+        return None
+    until = quiet.next_allowed(now, site.timezone)
+    if reminder.expired(until):
+        return _Outgoing(None, None, skip="expired")
+    return _Outgoing(None, None, defer_until=until)
 
 
 def _reply_refusal(reminder: ScheduledReminder, now: _dt.datetime) -> str | None:
