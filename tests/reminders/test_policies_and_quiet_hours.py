@@ -18,6 +18,7 @@ from clinicore.reminders import (
     QuietHours,
     ReminderPolicy,
     ReminderRule,
+    _fast,
     default_policy,
     local_instant,
 )
@@ -245,3 +246,22 @@ def test_property_next_allowed_is_never_quiet_never_earlier_and_idempotent(
         assert (
             quiet.contains(moved.subtract(minutes=1), zone) or moved.subtract(minutes=1) < instant
         )
+
+
+@given(
+    cst.reminder_rules(),
+    cst.aware_datetimes(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"]),
+    st.sampled_from([BERLIN, NEW_YORK, "Australia/Lord_Howe"]),
+    st.sampled_from([1, -1]),
+)
+def test_property_the_fast_planning_path_equals_the_pendulum_reference(
+    rule: ReminderRule, instant: pendulum.DateTime, zone: str, sign: int
+) -> None:
+    """Planning's stdlib arithmetic gives exactly what Offset.apply and QuietHours give."""
+    tz = _fast.zone_info(zone)
+    anchor = _fast.plain(instant)
+    fast = _fast.apply_offset(rule.offset, anchor, tz, sign)
+    assert fast == rule.offset.apply(instant, zone, sign=sign)
+    assert _fast.next_allowed(NIGHT, fast, tz) == NIGHT.next_allowed(fast, zone)
+    odd = QuietHours(_dt.time(0), _dt.time(2, 30))
+    assert _fast.next_allowed(odd, anchor, tz) == odd.next_allowed(anchor, zone)

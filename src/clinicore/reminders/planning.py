@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pendulum
@@ -60,6 +60,7 @@ from clinicore._validate import instance_of, strict_bool, valid_id
 from clinicore.contact import ConsentStatus, ContactChannel, ContactConsents, ContactPurpose
 from clinicore.errors import ValidationError
 from clinicore.patients import Patient
+from clinicore.reminders import _fast
 from clinicore.reminders.policies import Anchor, ReminderPolicy, ReminderRule
 from clinicore.zones import parse_zone, to_utc
 
@@ -279,23 +280,39 @@ def choose_channel(
     return reason
 
 
+@attrs.frozen
+class _Times:
+    """The appointment's instants as plain UTC datetimes (see ``_fast``)."""
+
+    booked_at: _dt.datetime
+    start: _dt.datetime
+    end: _dt.datetime
+    now: _dt.datetime
+    zone: ZoneInfo
+
+
 def _constrained_due(
-    rule: ReminderRule, facts: AppointmentFacts, policy: ReminderPolicy, now: pendulum.DateTime
-) -> pendulum.DateTime | SkipReason:
+    rule: ReminderRule, times: _Times, policy: ReminderPolicy
+) -> _dt.datetime | SkipReason:
     """The due instant after the time constraints (steps 1 to 4), or why there is none."""
-    lead = facts.start - facts.booked_at
+    lead = times.start - times.booked_at
     if rule.skip_if_booked_within is not None and lead < rule.skip_if_booked_within:
         return SkipReason.BOOKED_TOO_LATE
-    due = rule.due(booked_at=facts.booked_at, start=facts.start, end=facts.end, zone=facts.zone)
-    if due < now:
-        if not rule.send_late and now - due > policy.late_grace:
+    if rule.anchor is Anchor.BOOKED:
+        due = _fast.apply_offset(rule.offset, times.booked_at, times.zone, 1)
+    elif rule.anchor is Anchor.BEFORE_START:
+        due = _fast.apply_offset(rule.offset, times.start, times.zone, -1)
+    else:
+        due = _fast.apply_offset(rule.offset, times.end, times.zone, 1)
+    if due < times.now:
+        if not rule.send_late and times.now - due > policy.late_grace:
             return SkipReason.PASSED
-        due = now
+        due = times.now
     if policy.quiet_hours is not None:
-        due = policy.quiet_hours.next_allowed(due, facts.zone)
+        due = _fast.next_allowed(policy.quiet_hours, due, times.zone)
     if rule.anchor is not Anchor.AFTER_END:
         margin = rule.not_within or _dt.timedelta(0)
-        if due >= facts.start - margin or due >= facts.start:
+        if due >= times.start - margin or due >= times.start:
             return SkipReason.AFTER_START
     return due
 
@@ -314,11 +331,17 @@ def plan_reminders(
         NaiveDatetimeError: ``now`` has no zone.
 
     """
-    moment = to_utc(now, field="now")
+    times = _Times(
+        _fast.plain(facts.booked_at),
+        _fast.plain(facts.start),
+        _fast.plain(facts.end),
+        _fast.plain(to_utc(now, field="now")),
+        _fast.zone_info(facts.zone),
+    )
     planned: list[PlannedReminder] = []
     skipped: list[SkippedRule] = []
     for rule in policy.rules:
-        due = _constrained_due(rule, facts, policy, moment)
+        due = _constrained_due(rule, times, policy)
         if isinstance(due, SkipReason):
             skipped.append(SkippedRule(rule.name, due))
             continue
@@ -330,7 +353,7 @@ def plan_reminders(
         if twin is not None:
             skipped.append(SkippedRule(rule.name, SkipReason.DUPLICATE, twin.rule))
             continue
-        planned.append(_planned(facts, rule, channel, due))
+        planned.append(_planned(facts, rule, channel, due, times.start))
     planned.sort(key=lambda item: (item.due_at, item.key))
     return ReminderPlan(tuple(planned), tuple(skipped))
 
@@ -338,7 +361,7 @@ def plan_reminders(
 def _duplicate_of(
     planned: list[PlannedReminder],
     purpose: ContactPurpose,
-    due: pendulum.DateTime,
+    due: _dt.datetime,
     window: _dt.timedelta,
 ) -> PlannedReminder | None:
     for other in planned:
@@ -350,11 +373,15 @@ def _duplicate_of(
 
 
 def _planned(
-    facts: AppointmentFacts, rule: ReminderRule, channel: ContactChannel, due: Any
+    facts: AppointmentFacts,
+    rule: ReminderRule,
+    channel: ContactChannel,
+    due: _dt.datetime,
+    start: _dt.datetime,
 ) -> PlannedReminder:
     before = rule.anchor is not Anchor.AFTER_END
     return PlannedReminder(
-        key=reminder_key(facts.appointment_id, rule.name, facts.start),
+        key=f"{facts.appointment_id}/{rule.name}/{start:%Y%m%dT%H%MZ}",
         appointment_id=facts.appointment_id,
         patient_id=facts.patient_id,
         site_id=facts.site_id,
@@ -363,7 +390,7 @@ def _planned(
         purpose=rule.purpose,
         channel=channel,
         template=rule.template,
-        due_at=to_utc(due),
+        due_at=_fast.to_pendulum(due),
         expires_at=facts.start if before else None,
         appointment_start=facts.start,
     )
