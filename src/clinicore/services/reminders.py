@@ -184,6 +184,21 @@ class _Where:
 
 
 @attrs.frozen
+class _Decision:
+    """What to record for one claimed reminder once it was sent (or not)."""
+
+    key: str
+    change: Callable[[ScheduledReminder], ScheduledReminder]
+    counts: dict[str, int]
+
+
+def _final_failure(
+    now: _dt.datetime, detail: str
+) -> Callable[[ScheduledReminder], ScheduledReminder]:
+    return lambda r: r.failed_attempt(now, transient=False, max_attempts=1, detail=detail)
+
+
+@attrs.frozen
 class _Outgoing:
     """A rendered message, or the reason it will not be sent."""
 
@@ -456,6 +471,11 @@ class ReminderService:
     def dispatch(self, *, limit: int | None = None) -> DispatchReport:
         """Claim, send and record the reminders due now (one relay run).
 
+        The batch is claimed in one committed transaction, its patients and sites are read
+        in one more, every message is sent, and the receipts are recorded together in a
+        last transaction (one by one if that collides with a concurrent change). A crash
+        anywhere leaves the claims to lapse; the takeover resends with the same keys.
+
         Raises:
             ConflictError: the claim kept colliding with other relays (try again).
 
@@ -463,10 +483,13 @@ class ReminderService:
         now = self._clock.now()
         token = uuid.uuid4().hex
         batch = self._claim(now, token, limit or self.settings.batch_size)
-        report = DispatchReport(claimed=len(batch))
-        for reminder in batch:
-            report = report + self._deliver(reminder, token, now)
-        return report
+        if not batch:
+            return DispatchReport()
+        outgoing = self._prepare(batch, now)
+        decisions = [
+            self._send(reminder, out, now) for reminder, out in zip(batch, outgoing, strict=True)
+        ]
+        return DispatchReport(claimed=len(batch)) + self._record_all(token, decisions)
 
     def dispatch_all(self, *, max_runs: int = 1000) -> DispatchReport:
         """Run the relay until nothing is due now."""
@@ -494,22 +517,24 @@ class ReminderService:
     def _deliver(
         self, reminder: ScheduledReminder, token: str, now: _dt.datetime
     ) -> DispatchReport:
-        outgoing = self._outgoing(reminder, now)
+        """Send and record one claimed reminder."""
+        [out] = self._prepare([reminder], now)
+        return self._record_all(token, [self._send(reminder, out, now)])
+
+    def _send(
+        self, reminder: ScheduledReminder, outgoing: _Outgoing, now: _dt.datetime
+    ) -> _Decision:
+        """Send one message (or not) and decide what to record."""
+        key = reminder.id
         if outgoing.defer_until is not None:
             until = outgoing.defer_until
-            return self._record(reminder.id, token, lambda r: r.deferred(until), deferred=1)
+            return _Decision(key, lambda r: r.deferred(until), {"deferred": 1})
         if outgoing.skip is not None:
-            return self._record(
-                reminder.id, token, lambda r: r.skipped(outgoing.skip or ""), skipped=1
-            )
+            why = outgoing.skip
+            return _Decision(key, lambda r: r.skipped(why), {"skipped": 1})
         if outgoing.permanent_failure is not None or outgoing.message is None:
             detail = outgoing.permanent_failure or "unrenderable"
-            return self._record(
-                reminder.id,
-                token,
-                lambda r: r.failed_attempt(now, transient=False, max_attempts=1, detail=detail),
-                failed=1,
-            )
+            return _Decision(key, _final_failure(now, detail), {"failed": 1})
         try:
             receipt = self._notifier.send(outgoing.message)
         except DeliveryError as error:
@@ -517,67 +542,101 @@ class ReminderService:
             max_attempts = self.policy(reminder.site_id).max_attempts
             detail = "transient delivery failure" if transient else "delivery refused"
             retry = transient and reminder.attempts < max_attempts
-            return self._record(
-                reminder.id,
-                token,
+            return _Decision(
+                key,
                 lambda r: r.failed_attempt(
                     now, transient=transient, max_attempts=max_attempts, detail=detail
                 ),
-                retried=int(retry),
-                failed=int(not retry),
+                {"retried": int(retry), "failed": int(not retry)},
             )
-        duplicate = receipt.status is DeliveryStatus.DUPLICATE
         if receipt.status is DeliveryStatus.FAILED:
-            return self._record(
-                reminder.id,
-                token,
-                lambda r: r.failed_attempt(
-                    now, transient=False, max_attempts=1, detail=receipt.detail or "failed"
-                ),
-                failed=1,
-            )
-        return self._record(
-            reminder.id,
-            token,
+            return _Decision(key, _final_failure(now, receipt.detail or "failed"), {"failed": 1})
+        duplicate = receipt.status is DeliveryStatus.DUPLICATE
+        return _Decision(
+            key,
             lambda r: r.delivered(receipt, now, outgoing.channel),
-            sent=int(not duplicate),
-            duplicates=int(duplicate),
+            {"sent": int(not duplicate), "duplicates": int(duplicate)},
         )
 
-    def _record(
-        self,
-        key: str,
-        token: str,
-        change: Callable[[ScheduledReminder], ScheduledReminder],
-        **counts: int,
-    ) -> DispatchReport:
-        """Apply ``change`` if this relay still holds the claim; retry on a concurrent write."""
+    def _record_all(self, token: str, decisions: list[_Decision]) -> DispatchReport:
+        """Record every decision in one transaction; one by one if that collides."""
+        try:
+            with self._uow_factory() as uow:
+                report = DispatchReport()
+                for decision in decisions:
+                    report = report + self._apply(uow, token, decision)
+                uow.commit()
+            return report
+        except ConflictError:
+            report = DispatchReport()
+            for decision in decisions:
+                report = report + self._record(token, decision)
+            return report
+
+    @staticmethod
+    def _apply(uow: UnitOfWork, token: str, decision: _Decision) -> DispatchReport:
+        current = uow.reminders.get(decision.key)
+        if current.claim_token != token or current.status is not OutboxStatus.SENDING:
+            return DispatchReport(lost=1)  # another relay took over after the lease
+        uow.reminders.update(decision.change(current))
+        return DispatchReport(**decision.counts)
+
+    def _record(self, token: str, decision: _Decision) -> DispatchReport:
+        """Record one decision if this relay still holds the claim; retry on a collision."""
         for _ in range(10):
             try:
                 with self._uow_factory() as uow:
-                    current = uow.reminders.get(key)
-                    if current.claim_token != token or current.status is not OutboxStatus.SENDING:
-                        return DispatchReport(lost=1)
-                    uow.reminders.update(change(current))
+                    report = self._apply(uow, token, decision)
                     uow.commit()
-                return DispatchReport(**counts)
+                return report
             except ConflictError:
                 continue
         return DispatchReport(lost=1)
 
-    def _outgoing(self, reminder: ScheduledReminder, now: _dt.datetime) -> _Outgoing:
+    def _prepare(self, batch: list[ScheduledReminder], now: _dt.datetime) -> list[_Outgoing]:
+        """Read what the batch needs in one transaction, then compose each message."""
+        patients: dict[str, Patient | None] = {}
+        sites: dict[str, Site | None] = {}
+        names: dict[str, str | None] = {}
+        fresh: list[ScheduledReminder | None] = []
+        with self._uow_factory() as uow:
+            for reminder in batch:
+                fresh.append(uow.reminders.find(reminder.id))
+                if reminder.patient_id not in patients:
+                    patients[reminder.patient_id] = uow.patients.find(reminder.patient_id)  # type: ignore[arg-type]
+                if reminder.site_id not in sites:
+                    sites[reminder.site_id] = uow.sites.find(reminder.site_id)  # type: ignore[arg-type]
+                who = reminder.practitioner_id
+                if who is not None and who not in names:
+                    found = uow.practitioners.find(who)  # type: ignore[arg-type]
+                    names[who] = None if found is None else found.display_name
+        return [
+            self._outgoing(
+                reminder,
+                current=current,
+                patient=patients[reminder.patient_id],
+                site=sites[reminder.site_id],
+                practitioner=(
+                    None if reminder.practitioner_id is None else names[reminder.practitioner_id]
+                ),
+                now=now,
+            )
+            for reminder, current in zip(batch, fresh, strict=True)
+        ]
+
+    def _outgoing(
+        self,
+        reminder: ScheduledReminder,
+        *,
+        current: ScheduledReminder | None,
+        patient: Patient | None,
+        site: Site | None,
+        practitioner: str | None,
+        now: _dt.datetime,
+    ) -> _Outgoing:
         """Re-check expiry, quiet hours, consent and address; choose the channel; render."""
         if reminder.expired(now):
             return _Outgoing(None, None, skip="expired")
-        with self._uow_factory() as uow:
-            current = uow.reminders.find(reminder.id)
-            patient = uow.patients.find(reminder.patient_id)  # type: ignore[arg-type]
-            site = uow.sites.find(reminder.site_id)  # type: ignore[arg-type]
-            practitioner = (
-                None
-                if reminder.practitioner_id is None
-                else uow.practitioners.find(reminder.practitioner_id)  # type: ignore[arg-type]
-            )
         if current is not None and current.appointment_changed:
             return _Outgoing(None, None, skip="appointment_changed")
         if patient is None or site is None:
@@ -597,7 +656,7 @@ class ReminderService:
             name=patient.given_name,
             start=reminder.appointment_start,
             site=site.name,
-            practitioner=None if practitioner is None else practitioner.display_name,
+            practitioner=practitioner,
         )
         return self._render(reminder, channel, address, context)
 
