@@ -20,9 +20,10 @@ from typing import Any
 import pendulum
 import sqlalchemy as sa
 
-from clinicore.adapters._aggregates import check_limit
+from clinicore.adapters._aggregates import check_limit, identity, with_version
 from clinicore.adapters.sql.repositories import SqlRepository
 from clinicore.adapters.sql.tables import ID, metadata
+from clinicore.errors import NotFoundError, StaleVersionError
 from clinicore.reminders.outbox import OutboxStatus, ScheduledReminder
 from clinicore.reminders.recall import Recall
 from clinicore.zones import UTC, to_utc
@@ -120,11 +121,52 @@ recalls = sa.Table(
 _ENUMS = ("purpose", "channel", "status", "delivery", "reply")
 
 
+def _by_key() -> sa.Select[Any]:
+    return sa.select(reminders).where(reminders.c.id == sa.bindparam("key"))
+
+
+def _versioned_update() -> sa.Update:
+    values: dict[str, Any] = {
+        column.name: sa.bindparam(f"v_{column.name}") for column in reminders.columns
+    }
+    return (
+        reminders.update()
+        .where(reminders.c.id == sa.bindparam("key"), reminders.c.version == sa.bindparam("seen"))
+        .values(values)
+    )
+
+
+# Built once: the relay runs these for every reminder, and building a statement with two
+# dozen columns costs more than executing it.
+_FIND = _by_key()
+_UPDATE = _versioned_update()
+
+
 class SqlReminderRepository(SqlRepository[ScheduledReminder]):
     """The outbox in ``clinicore_reminders``."""
 
     kind = "reminder"
     table = reminders
+
+    def find(self, key: str) -> ScheduledReminder | None:
+        """The reminder or ``None`` (a prepared statement: the relay's hot path)."""
+        row = self._connection.execute(_FIND, {"key": key}).first()
+        return None if row is None else self._from_rows([row])[0]
+
+    def update(self, aggregate: ScheduledReminder) -> ScheduledReminder:
+        """``UPDATE ... WHERE id = :key AND version = :seen`` with a prepared statement."""
+        key, version = identity(aggregate)
+        stored = with_version(aggregate, version + 1)
+        params = {f"v_{name}": value for name, value in self._to_row(stored).items()}
+        result = self._connection.execute(_UPDATE, {**params, "key": key, "seen": version})
+        if result.rowcount != 1:
+            current = self._connection.execute(
+                sa.select(self.table.c.version).where(self.table.c.id == key)
+            ).scalar_one_or_none()
+            if current is None:
+                raise NotFoundError(self.kind, key)
+            raise StaleVersionError(self.kind, key, version, int(current))
+        return stored
 
     def _to_row(self, aggregate: ScheduledReminder) -> dict[str, Any]:
         row = {column.name: getattr(aggregate, column.name) for column in self.table.columns}
