@@ -138,5 +138,7 @@ def _dst_day(site: Site, start: _dt.date, end: _dt.date) -> str:
     )
 
 
-SECTIONS: tuple[Section, ...] = (clinic_section,)
+from clinicore.demo.reminders import reminders_section  # noqa: E402 - needs DemoWindow above
+
+SECTIONS: tuple[Section, ...] = (clinic_section, reminders_section)
 """The demo's parts in order; each module of clinicore appends its own section here."""

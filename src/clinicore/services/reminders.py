@@ -726,6 +726,33 @@ class ReminderService:
             uow.commit()
         return ReplyOutcome(True, intent=intent)
 
+    def preview(self, reminder_key: str) -> OutboundMessage | None:
+        """The message of ``reminder_key`` as it reads now, on its planned channel.
+
+        No checks of consent, time or quiet hours; ``None`` when the patient, site or an
+        address is missing or the template cannot be rendered.
+        """
+        with self._uow_factory() as uow:
+            reminder = uow.reminders.find(reminder_key)
+            if reminder is None:
+                return None
+            patient = uow.patients.find(reminder.patient_id)  # type: ignore[arg-type]
+            site = uow.sites.find(reminder.site_id)  # type: ignore[arg-type]
+            who = reminder.practitioner_id
+            practitioner = None if who is None else uow.practitioners.find(who)  # type: ignore[arg-type]
+        address = None if patient is None else _address(patient, reminder.channel, reminder.site_id)
+        if patient is None or site is None or address is None:
+            return None
+        context = RenderContext(
+            locale=patient.locale,
+            zone=site.timezone,
+            name=patient.given_name,
+            start=reminder.appointment_start,
+            site=site.name,
+            practitioner=None if practitioner is None else practitioner.display_name,
+        )
+        return self._render(reminder, reminder.channel, address, context).message
+
     def outbox(self, *, limit: int = 1000) -> list[ScheduledReminder]:
         """The outbox, ordered by key (for reports and the demo)."""
         with self._uow_factory() as uow:
