@@ -21,6 +21,7 @@ from clinicore.reminders import (
     ReminderRule,
     SkipReason,
     choose_channel,
+    combine_family,
     default_policy,
     may_contact,
     plan_reminders,
@@ -255,3 +256,35 @@ def test_property_a_withdrawn_consent_gets_no_reminder(
     silenced = attrs.evolve(profile, consents=consents)
     plan = plan_reminders(facts, default_policy(), silenced, facts.booked_at)
     assert plan.reminders == ()
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(cst.appointment_facts(["Europe/Berlin"]), min_size=1, max_size=6),
+    st.lists(st.sampled_from(["h1", "h2", None]), min_size=6, max_size=6),
+)
+def test_property_family_combining_loses_and_duplicates_nothing(
+    appointments: list[AppointmentFacts], homes: list[str | None]
+) -> None:
+    """REM-3: every planned reminder ends up in exactly one message; groups share a day."""
+    planned = [
+        item
+        for facts in appointments
+        for item in plan_reminders(facts, default_policy(), SMS_ONLY, facts.booked_at).reminders
+    ]
+    households = {
+        facts.patient_id: home
+        for facts, home in zip(appointments, homes, strict=False)
+        if home is not None
+    }
+    combined, single = combine_family(planned, households, BERLIN)
+    keys = [m.key for group in combined for m in group.members] + [s.key for s in single]
+    assert sorted(keys) == sorted(item.key for item in planned)
+    for group in combined:
+        assert len(group.patient_ids) >= 2
+        assert {m.appointment_start.in_timezone(BERLIN).date() for m in group.members} == {
+            group.day
+        }
+        assert group.due_at == min(m.due_at for m in group.members)
+    again, _ = combine_family(reversed(planned), households, BERLIN)
+    assert [g.key for g in again] == [g.key for g in combined]

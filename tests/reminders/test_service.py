@@ -18,7 +18,7 @@ from clinicore.bootstrap import App, Config, bootstrap
 from clinicore.clock import FixedClock
 from clinicore.contact import ContactChannel, ContactPurpose
 from clinicore.dental.events import TreatmentItemDone
-from clinicore.errors import DeliveryError
+from clinicore.errors import DeliveryError, ValidationError
 from clinicore.ids import SequentialIdSource
 from clinicore.messages import DeliveryReceipt, DeliveryStatus, OutboundMessage
 from clinicore.reminders import OutboxStatus, PolicyBook, ReminderPolicy, ReminderRule, ReplyIntent
@@ -544,3 +544,18 @@ def test_unknown_patients_and_sites_get_no_reminders_and_the_booking_stands(
     book("apt-1", pendulum.datetime(2026, 10, 22, 14, tz=BERLIN), patient_id="pat-unknown")
     book("apt-2", pendulum.datetime(2026, 10, 22, 14, tz=BERLIN), site_id="nowhere")
     assert app.reminders.reminders_for("apt-1") == app.reminders.reminders_for("apt-2") == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"lease": _dt.timedelta(0)},
+        {"lease": 300},
+        {"batch_size": 0},
+        {"batch_size": "10"},
+        {"recall_types": ["hygiene"]},
+    ],
+)
+def test_bad_settings_are_refused(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        ReminderSettings(**kwargs)  # type: ignore[arg-type]

@@ -13,9 +13,11 @@ it returns (see [`clinicore.services.reminders`][clinicore.services.reminders]).
   safe templates per locale, formatted with Babel; SMS encoding and segments.
 * [`recall`][clinicore.reminders.recall]: recall types, due dates, suppression, birthdays.
 * [`replies`][clinicore.reminders.replies]: "yes"/"no" replies in the patient's language.
+* [`family`][clinicore.reminders.family]: a household's same-day reminders as one.
 * [`outbox`][clinicore.reminders.outbox]: the stored reminder and its exactly-once states.
 """
 
+from clinicore.reminders.family import FamilyMessage, combine_family
 from clinicore.reminders.outbox import OutboxStatus, ScheduledReminder, backoff
 from clinicore.reminders.planning import (
     AppointmentFacts,
@@ -59,6 +61,7 @@ __all__ = [
     "Anchor",
     "AppointmentFacts",
     "ContactProfile",
+    "FamilyMessage",
     "Offset",
     "OutboxStatus",
     "PlannedReminder",
@@ -81,6 +84,7 @@ __all__ = [
     "backoff",
     "birthday_on",
     "choose_channel",
+    "combine_family",
     "default_catalog",
     "default_policy",
     "default_recall_types",

@@ -110,6 +110,22 @@ def _recall_types(value: object) -> dict[str, RecallType]:
     return dict(value)
 
 
+def _check_lease(instance: object, attribute: object, value: object) -> None:
+    if not isinstance(value, _dt.timedelta) or not (
+        _dt.timedelta(seconds=10) <= value <= _dt.timedelta(days=1)
+    ):
+        raise ValidationError(
+            f"lease {value!r} must be between 10 seconds and a day", field="lease"
+        )
+
+
+def _check_batch(instance: object, attribute: object, value: object) -> None:
+    if type(value) is not int or not 1 <= value <= 10_000:
+        raise ValidationError(
+            f"batch_size {value!r} must be between 1 and 10000", field="batch_size"
+        )
+
+
 @attrs.frozen
 class ReminderSettings:
     """How the reminder service works.
@@ -129,8 +145,8 @@ class ReminderSettings:
     recall_types: dict[str, RecallType] = attrs.field(
         factory=default_recall_types, converter=_recall_types
     )
-    lease: _dt.timedelta = _dt.timedelta(minutes=5)
-    batch_size: int = 100
+    lease: _dt.timedelta = attrs.field(default=_dt.timedelta(minutes=5), validator=_check_lease)
+    batch_size: int = attrs.field(default=100, validator=_check_batch)
     greeting_site_id: str | None = None
 
 
