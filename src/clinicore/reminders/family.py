@@ -108,7 +108,7 @@ def combine_family(
         if household is None:
             single.append(reminder)
             continue
-        day = reminder.appointment_start.in_timezone(tz).date()
+        day: _dt.date = reminder.appointment_start.in_timezone(tz).date()
         groups[(household, reminder.rule, reminder.channel, day)].append(reminder)
     combined: list[FamilyMessage] = []
     for (household, rule, channel, day), members in sorted(groups.items(), key=_group_order):
