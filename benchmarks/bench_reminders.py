@@ -14,7 +14,7 @@ What is measured, each against a baseline taken in the same run:
     within 4x of the floor, growth per 10x at most 11x.
 (b) Selecting the next 100 due reminders from a SQLite outbox of 1k, 10k and 100k rows
     (1 % due but at least 300, the rest sent or in the future), with the repository's
-    ``due`` (index on ``(status, ready_at)``) against a naive scan (read every row, filter
+    ``due`` (index on ``(status, ready_at, id)``) against a naive scan (read every row, filter
     and sort in Python). Goal: the indexed selection does not grow with the outbox (<= 2x per 10x).
 (c) The relay: 1k, 10k and 100k due reminders on a SQLite file, claimed, rendered (de,
     nb, hu, ru), sent through the recording notifier and recorded, in batches of 500.

@@ -2,7 +2,7 @@
 
 Instants are stored as UTC timestamps (``timestamptz`` on PostgreSQL; ISO text, which
 sorts like time, on SQLite). Due reminders are found through the index on
-``(status, ready_at)``: a relay reads only the open rows that are ready, however large the
+``(status, ready_at, id)``: a relay reads only the open rows that are ready, however large the
 outbox's history grows.
 
 Claiming is exactly-once because the database says so: on PostgreSQL the claim selects
@@ -97,7 +97,7 @@ reminders = sa.Table(
     sa.Column("appointment_changed", sa.Boolean, nullable=False),
     sa.Column("reply", sa.String(16)),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Index("ix_clinicore_reminders_status_ready_at", "status", "ready_at"),
+    sa.Index("ix_clinicore_reminders_status_ready_at", "status", "ready_at", "id"),
 )
 """The outbox: one row per reminder key (the primary key makes a key unique)."""
 
@@ -177,26 +177,38 @@ class SqlReminderRepository(SqlRepository[ScheduledReminder]):
     def _from_rows(self, rows: Sequence[sa.Row[Any]]) -> list[ScheduledReminder]:
         return [ScheduledReminder(**row._mapping) for row in rows]
 
-    def _due_query(self, now: _dt.datetime, limit: int) -> sa.Select[Any]:
+    def _due_rows(self, now: _dt.datetime, limit: int, *, lock: bool) -> list[sa.Row[Any]]:
+        """The first ``limit`` due rows by ``(ready_at, id)``.
+
+        One query per open status, each read in the order of the index on
+        ``(status, ready_at, id)`` and stopped after ``limit`` rows, then merged: with
+        ``status IN (...)`` the database would sort every due row first, which grows with
+        the backlog.
+        """
         check_limit(limit)
-        return (
-            sa.select(self.table)
-            .where(self.table.c.status.in_(_OPEN), self.table.c.ready_at <= to_utc(now))
-            .order_by(self.table.c.ready_at, self.table.c.id)
-            .limit(limit)
-        )
+        rows: list[sa.Row[Any]] = []
+        for status in _OPEN:
+            query = (
+                sa.select(self.table)
+                .where(self.table.c.status == status, self.table.c.ready_at <= to_utc(now))
+                .order_by(self.table.c.ready_at, self.table.c.id)
+                .limit(limit)
+            )
+            if lock:
+                query = query.with_for_update(skip_locked=True)
+            rows.extend(self._connection.execute(query).all())
+        rows.sort(key=lambda row: (row.ready_at, row.id))
+        return rows[:limit]
 
     def due(self, now: _dt.datetime, *, limit: int = 100) -> list[ScheduledReminder]:
         """Up to ``limit`` reminders due at ``now``, by ``(ready_at, id)``."""
-        rows = self._connection.execute(self._due_query(now, limit)).all()
-        return self._from_rows(rows)
+        return self._from_rows(self._due_rows(now, limit, lock=False))
 
     def claim_due(
         self, now: _dt.datetime, *, token: str, lease: _dt.timedelta, limit: int = 100
     ) -> list[ScheduledReminder]:
         """Lock the due rows (skipping rows a rival holds) and claim each for ``token``."""
-        query = self._due_query(now, limit).with_for_update(skip_locked=True)
-        rows = self._connection.execute(query).all()
+        rows = self._due_rows(now, limit, lock=True)
         return [self.update(item.claim(token, now, lease=lease)) for item in self._from_rows(rows)]
 
     def for_appointment(self, appointment_id: str) -> list[ScheduledReminder]:
