@@ -20,7 +20,7 @@ answers ``duplicate``, so the patient still gets one message.
 
 ``ready_at`` is when the reminder may next be taken: its due time, the end of a claim's
 lease, or the next retry. Every due reminder, in any state, is found with one index on
-``(status, ready_at)``.
+``(status, ready_at, id)``.
 
 Examples:
     >>> import pendulum
