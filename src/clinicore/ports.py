@@ -14,6 +14,8 @@ right with the matching contract suite in
 | `PractitionerRepository` | practitioners | memory, SQL  |
 | `DentalChartRepository` | dental charts (append-only history) | memory, SQL |
 | `TreatmentPlanRepository` | treatment plans, open-plan queries | memory, SQL |
+| `ReminderRepository` | the reminder outbox | memory, SQL |
+| `RecallRepository` | recall states | memory, SQL |
 | `Notifier` | sends SMS, e-mail, call tasks | console, file, recording |
 | `Clock` | the current instant | system, fixed |
 | `IdSource` | new ids | UUID, sequential |
@@ -71,6 +73,8 @@ from clinicore.payroll.punches import Punch, PunchId
 from clinicore.payroll.roster import Shift
 from clinicore.payroll.statement import PeriodStatement
 from clinicore.practitioners import Practitioner
+from clinicore.reminders.outbox import ScheduledReminder
+from clinicore.reminders.recall import Recall
 from clinicore.sites import Site
 
 __all__ = [
@@ -97,7 +101,9 @@ __all__ = [
     "PayrollExport",
     "PractitionerRepository",
     "PunchRepository",
+    "RecallRepository",
     "ReferralRepository",
+    "ReminderRepository",
     "ResourceRepository",
     "RevenueShareRepository",
     "ShiftRepository",
@@ -356,6 +362,16 @@ class UnitOfWork(Protocol):
     @property
     def day_closes(self) -> DayCloseRepository:
         """Billing: closed register days (append-only)."""
+        ...
+
+    @property
+    def reminders(self) -> ReminderRepository:
+        """The reminder outbox."""
+        ...
+
+    @property
+    def recalls(self) -> RecallRepository:
+        """Recall states."""
         ...
 
     def __enter__(self) -> Self:
@@ -976,4 +992,52 @@ class InvoicingProvider(Protocol):
 
     def status(self, reference: str) -> HandoverStatus:
         """The provider's current status of a handed-over bill."""
+        ...
+
+
+# -- reminders and recall (REM) ---------------------------------------------------------------
+@runtime_checkable
+class ReminderRepository(AggregateRepository[ScheduledReminder, str], Protocol):
+    """The reminder outbox (REM-7): reminders by key, and the relay's claims.
+
+    ``claim_due`` is the heart of exactly-once dispatch: two units of work that claim at the
+    same time never both commit a claim of one reminder. An adapter either skips rows
+    another unit of work has locked (PostgreSQL ``FOR UPDATE SKIP LOCKED``), serialises
+    the claimers (SQLite ``BEGIN IMMEDIATE``), or fails the later commit with
+    [`ConflictError`][clinicore.errors.ConflictError] (memory).
+    """
+
+    def due(self, now: _dt.datetime, *, limit: int = 100) -> list[ScheduledReminder]:
+        """Up to ``limit`` reminders a relay may take at ``now``, by ``(ready_at, id)``."""
+        ...
+
+    def claim_due(
+        self, now: _dt.datetime, *, token: str, lease: _dt.timedelta, limit: int = 100
+    ) -> list[ScheduledReminder]:
+        """Claim up to ``limit`` due reminders for ``token`` until ``now + lease``.
+
+        Returns the claimed copies (status ``sending``, version increased); they are
+        the caller's once the unit of work commits.
+        """
+        ...
+
+    def for_appointment(self, appointment_id: str) -> list[ScheduledReminder]:
+        """Every reminder about ``appointment_id``, ordered by id."""
+        ...
+
+    def list_page(self, *, after: str | None = None, limit: int = 100) -> list[ScheduledReminder]:
+        """Up to ``limit`` reminders with keys after ``after``, ordered by key."""
+        ...
+
+
+@runtime_checkable
+class RecallRepository(AggregateRepository[Recall, str], Protocol):
+    """Recall states, one per patient and recall type (REM-5)."""
+
+    def for_patient(self, patient_id: str) -> list[Recall]:
+        """The patient's recalls, ordered by id."""
+        ...
+
+    def list_page(self, *, after: str | None = None, limit: int = 100) -> list[Recall]:
+        """Up to ``limit`` recalls with ids after ``after``, ordered by id."""
         ...

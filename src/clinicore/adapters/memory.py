@@ -74,6 +74,8 @@ from clinicore.payroll.contracts import Employee, EmployeeId
 from clinicore.payroll.punches import Punch
 from clinicore.payroll.roster import Shift, check_no_overlap
 from clinicore.practitioners import Practitioner
+from clinicore.reminders.outbox import ScheduledReminder
+from clinicore.reminders.recall import Recall
 from clinicore.scheduling.absences import Absence
 from clinicore.scheduling.appointment_types import AppointmentType
 from clinicore.scheduling.appointments import Appointment, collision
@@ -107,7 +109,9 @@ __all__ = [
     "MemoryPractitionerRepository",
     "MemoryPunchRepository",
     "MemoryPurchaseOrderRepository",
+    "MemoryRecallRepository",
     "MemoryReferralRepository",
+    "MemoryReminderRepository",
     "MemoryRepository",
     "MemoryResourceRepository",
     "MemoryRevenueShareRepository",
@@ -309,6 +313,8 @@ class MemoryUnitOfWork:
         self.revenue_shares = MemoryRevenueShareRepository(store, self._active)
         self.ledger = MemoryLedgerRepository(store, self._active)
         self.day_closes = MemoryDayCloseRepository(store, self._active)
+        self.reminders = MemoryReminderRepository(store, self._active)
+        self.recalls = MemoryRecallRepository(store, self._active)
 
     def _active(self) -> _Transaction:
         if self._txn is None:
@@ -1184,3 +1190,48 @@ class MemoryDayCloseRepository(_MemoryInsertOnly):
 
 def _day_key(site_id: str, register_id: str, day: _dt.date) -> str:
     return f"{site_id}|{register_id}|{day.isoformat()}"
+
+
+class MemoryReminderRepository(MemoryRepository[ScheduledReminder]):
+    """The reminder outbox in memory; concurrent claims of one reminder conflict at commit."""
+
+    kind = "reminder"
+
+    def due(self, now: _dt.datetime, *, limit: int = 100) -> list[ScheduledReminder]:
+        """Up to ``limit`` reminders due at ``now``, by ``(ready_at, id)``."""
+        check_limit(limit)
+        found = [item for item in self._all() if item.is_due(now)]
+        found.sort(key=lambda item: (item.ready_at, item.id))
+        return found[:limit]
+
+    def claim_due(
+        self, now: _dt.datetime, *, token: str, lease: _dt.timedelta, limit: int = 100
+    ) -> list[ScheduledReminder]:
+        """Stage claims of the due reminders; a rival claim makes the commit conflict."""
+        return [
+            self.update(item.claim(token, now, lease=lease)) for item in self.due(now, limit=limit)
+        ]
+
+    def for_appointment(self, appointment_id: str) -> list[ScheduledReminder]:
+        """Every reminder about ``appointment_id``, ordered by id."""
+        return [item for item in self._all() if item.appointment_id == appointment_id]
+
+    def list_page(self, *, after: str | None = None, limit: int = 100) -> list[ScheduledReminder]:
+        """Up to ``limit`` reminders with keys after ``after``, ordered by key."""
+        check_limit(limit)
+        return [item for item in self._all() if after is None or item.id > after][:limit]
+
+
+class MemoryRecallRepository(MemoryRepository[Recall]):
+    """Recall states in memory."""
+
+    kind = "recall"
+
+    def for_patient(self, patient_id: str) -> list[Recall]:
+        """The patient's recalls, ordered by id."""
+        return [item for item in self._all() if item.patient_id == patient_id]
+
+    def list_page(self, *, after: str | None = None, limit: int = 100) -> list[Recall]:
+        """Up to ``limit`` recalls with ids after ``after``, ordered by id."""
+        check_limit(limit)
+        return [item for item in self._all() if after is None or item.id > after][:limit]

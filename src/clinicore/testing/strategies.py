@@ -54,11 +54,24 @@ from clinicore.ids import PatientId, PractitionerId, SiteId
 from clinicore.intervals import TimeRange, TimeRangeSet
 from clinicore.jurisdictions import available as available_jurisdictions
 from clinicore.jurisdictions import get as jurisdiction
+from clinicore.messages import DeliveryStatus
 from clinicore.money import Weight, from_minor_units
 from clinicore.patients import Coverage, CoverageKind, Patient
 from clinicore.payroll.absences import Leave, LeaveId, LeaveKind
 from clinicore.payroll.contracts import Contract, Employee, EmployeeId, Rounding
 from clinicore.practitioners import Employment, Practitioner
+from clinicore.reminders.outbox import OutboxStatus, ScheduledReminder
+from clinicore.reminders.planning import AppointmentFacts
+from clinicore.reminders.policies import (
+    SENDABLE_CHANNELS,
+    Anchor,
+    Offset,
+    ReminderPolicy,
+    ReminderRule,
+)
+from clinicore.reminders.quiet_hours import QuietHours
+from clinicore.reminders.recall import Recall, recall_id
+from clinicore.reminders.replies import ReplyIntent
 from clinicore.scheduling.absences import Absence, AbsenceKind
 from clinicore.scheduling.appointment_types import AppointmentType
 from clinicore.scheduling.appointments import Appointment, AppointmentStatus, Override
@@ -82,6 +95,7 @@ __all__ = [
     "DEFAULT_ZONES",
     "absences",
     "actors",
+    "appointment_facts",
     "appointment_types",
     "appointments",
     "aware_datetimes",
@@ -102,9 +116,14 @@ __all__ = [
     "person_names",
     "phone_numbers",
     "practitioners",
+    "quiet_hours",
+    "recalls",
     "referrals",
     "registered_strategies",
+    "reminder_policies",
+    "reminder_rules",
     "resources",
+    "scheduled_reminders",
     "sites",
     "split_keys",
     "stock_items",
@@ -376,6 +395,12 @@ def registered_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         Contract: contracts(),
         Employee: employees(),
         Leave: leaves(),
+        QuietHours: quiet_hours(),
+        ReminderRule: reminder_rules(),
+        ReminderPolicy: reminder_policies(),
+        AppointmentFacts: appointment_facts(),
+        ScheduledReminder: scheduled_reminders(),
+        Recall: recalls(),
     }
 
 
@@ -786,4 +811,132 @@ def split_keys(
         copayment_to_doctor=st.booleans(),
         deduct_lab_costs=st.booleans(),
         due=st.sampled_from(list(Due)),
+    )
+
+
+# -- reminders (REM) --------------------------------------------------------------------------
+_REMINDER_ZONES = ("Europe/Berlin", "Europe/Oslo", "America/New_York", "Australia/Lord_Howe")
+
+
+def quiet_hours() -> st.SearchStrategy[QuietHours]:
+    """Quiet windows on the quarter hour, overnight or within a day, leaving >= 2 h to send."""
+    times = st.builds(_dt.time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45]))
+    return st.tuples(times, times).filter(_quiet_ok).map(lambda pair: QuietHours(*pair))
+
+
+def _quiet_ok(pair: tuple[_dt.time, _dt.time]) -> bool:
+    start, end = (moment.hour * 60 + moment.minute for moment in pair)
+    return start != end and (end - start) % 1440 <= 22 * 60
+
+
+@st.composite
+def reminder_rules(draw: st.DrawFn, name: str | None = None) -> ReminderRule:
+    """Rules on every anchor with random offsets, channels, purposes and options."""
+    anchor = draw(st.sampled_from(Anchor))
+    use_at = draw(st.booleans())
+    days = draw(st.integers(0, 3))
+    offset = (
+        Offset(days=days, at=_dt.time(draw(st.integers(0, 23)), draw(st.sampled_from([0, 30]))))
+        if use_at
+        else Offset(days=days, hours=draw(st.integers(0, 30)), minutes=draw(st.integers(0, 59)))
+    )
+    spans = st.none() | st.integers(0, 48 * 60).map(lambda m: _dt.timedelta(minutes=m))
+    return ReminderRule(
+        name or draw(st.from_regex(r"r[a-z0-9]{0,8}", fullmatch=True)),
+        anchor,
+        offset,
+        draw(st.sampled_from(sorted(SENDABLE_CHANNELS))),
+        "appointment_soon",
+        draw(st.sampled_from(ContactPurpose)),
+        fallback_channel=draw(st.none() | st.sampled_from(sorted(SENDABLE_CHANNELS))),
+        send_late=draw(st.booleans()),
+        skip_if_booked_within=draw(spans),
+        not_within=draw(spans),
+    )
+
+
+@st.composite
+def reminder_policies(draw: st.DrawFn) -> ReminderPolicy:
+    """Policies of up to five random rules (unique names), quiet hours or none."""
+    count = draw(st.integers(0, 5))
+    rules = tuple(draw(reminder_rules(name=f"rule{index}")) for index in range(count))
+    return ReminderPolicy(
+        rules=rules,
+        quiet_hours=draw(st.none() | quiet_hours()),
+        call_fallback_threshold=draw(st.none() | st.integers(0, 5)),
+    )
+
+
+@st.composite
+def appointment_facts(draw: st.DrawFn, zones: Sequence[str] = _REMINDER_ZONES) -> AppointmentFacts:
+    """Appointments booked 0 minutes to 20 days ahead, 10 minutes to 3 hours long."""
+    zone = draw(st.sampled_from(list(zones)))
+    start = draw(aware_datetimes([zone], min_year=2024, max_year=2030)).in_timezone("UTC")
+    start = start.set(second=0, microsecond=0)
+    lead = draw(st.integers(0, 20 * 24 * 60))
+    length = draw(st.integers(10, 180))
+    return AppointmentFacts(
+        appointment_id=draw(ids("apt")),
+        site_id="site-1",
+        patient_id=draw(ids("pat")),
+        practitioner_id="prac-1",
+        zone=zone,
+        booked_at=start.subtract(minutes=lead),
+        start=start,
+        end=start.add(minutes=length),
+    )
+
+
+@st.composite
+def scheduled_reminders(draw: st.DrawFn) -> ScheduledReminder:
+    """Outbox entries in any state, with or without an appointment."""
+    due = draw(aware_datetimes(["Europe/Berlin", "America/New_York"], min_year=2024, max_year=2030))
+    due = due.in_timezone("UTC").set(microsecond=0)
+    with_appointment = draw(st.booleans())
+    status = draw(st.sampled_from(OutboxStatus))
+    return ScheduledReminder(
+        id=f"{draw(ids('apt'))}/{draw(st.sampled_from(['booked', 'day_before']))}/x",
+        patient_id=draw(ids("pat")),
+        site_id="site-1",
+        rule=draw(st.sampled_from(["booked", "day_before", "hygiene"])),
+        purpose=draw(st.sampled_from(ContactPurpose)),
+        channel=draw(st.sampled_from(sorted(SENDABLE_CHANNELS))),
+        template="appointment_soon",
+        due_at=due,
+        expires_at=due.add(hours=draw(st.integers(1, 48))) if with_appointment else None,
+        appointment_id=draw(ids("apt")) if with_appointment else None,
+        appointment_start=due.add(days=1) if with_appointment else None,
+        practitioner_id="prac-1" if with_appointment else None,
+        status=status,
+        ready_at=due.add(minutes=draw(st.integers(0, 600))),
+        attempts=draw(st.integers(0, 5)),
+        claim_token=draw(ids("claim")) if status is OutboxStatus.SENDING else None,
+        delivery=draw(st.none() | st.sampled_from(DeliveryStatus)),
+        provider_reference=draw(st.none() | st.just("gw-1")),
+        detail=draw(st.none() | st.sampled_from(["timeout", "no_consent"])),
+        appointment_changed=draw(st.booleans()),
+        reply=draw(st.none() | st.sampled_from(ReplyIntent)),
+    )
+
+
+@st.composite
+def recalls(draw: st.DrawFn) -> Recall:
+    """Recall states with any mix of dates, suppression and messages sent."""
+    patient = draw(ids("pat"))
+    kind = draw(st.sampled_from(["hygiene", "post_op", "check"]))
+    dates = st.none() | st.dates(_dt.date(2020, 1, 1), _dt.date(2035, 12, 31))
+    appointment = st.none() | aware_datetimes(["Europe/Oslo"], min_year=2024, max_year=2030)
+    return Recall(
+        id=recall_id(patient, kind),
+        patient_id=patient,
+        site_id="site-1",
+        recall_type=kind,
+        last_done_on=draw(dates),
+        manual_due_on=draw(dates),
+        suppressed_until=draw(dates),
+        next_appointment_at=draw(
+            appointment.map(lambda t: None if t is None else t.set(microsecond=0))
+        ),
+        messages_sent=draw(st.integers(0, 5)),
+        last_message_on=draw(dates),
     )

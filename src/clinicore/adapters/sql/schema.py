@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from clinicore.adapters.sql import billing as _billing_tables  # noqa: F401 - registers tables
 from clinicore.adapters.sql import dental as _dental  # noqa: F401 - registers the dental tables
 from clinicore.adapters.sql import payroll as _payroll  # noqa: F401 - registers its tables
+from clinicore.adapters.sql import reminders as _reminder_tables  # noqa: F401 - registers tables
 from clinicore.adapters.sql import scheduling as _scheduling  # noqa: F401 - registers its tables
 from clinicore.adapters.sql import stock as _stock_tables  # noqa: F401 - registers tables
 from clinicore.adapters.sql.tables import metadata, schema_version

@@ -30,6 +30,7 @@ from clinicore.adapters.sql.payroll import (
     SqlPunchRepository,
     SqlShiftRepository,
 )
+from clinicore.adapters.sql.reminders import SqlRecallRepository, SqlReminderRepository
 from clinicore.adapters.sql.repositories import (
     SqlPatientRepository,
     SqlPractitionerRepository,
@@ -244,6 +245,16 @@ class SqlUnitOfWork:
     def day_closes(self) -> SqlDayCloseRepository:
         """Billing: closed register days."""
         return self.repository(SqlDayCloseRepository)
+
+    @property
+    def reminders(self) -> SqlReminderRepository:
+        """The reminder outbox."""
+        return self.repository(SqlReminderRepository)
+
+    @property
+    def recalls(self) -> SqlRecallRepository:
+        """Recall states."""
+        return self.repository(SqlRecallRepository)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

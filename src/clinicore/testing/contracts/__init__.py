@@ -46,6 +46,10 @@ from clinicore.testing.contracts.payroll import (
     PunchRepositoryContract,
     ShiftRepositoryContract,
 )
+from clinicore.testing.contracts.reminders import (
+    RecallRepositoryContract,
+    ReminderRepositoryContract,
+)
 from clinicore.testing.contracts.repositories import (
     PatientRepositoryContract,
     PractitionerRepositoryContract,
@@ -81,7 +85,9 @@ __all__ = [
     "PatientRepositoryContract",
     "PractitionerRepositoryContract",
     "PunchRepositoryContract",
+    "RecallRepositoryContract",
     "ReferralRepositoryContract",
+    "ReminderRepositoryContract",
     "ResourceRepositoryContract",
     "ShiftRepositoryContract",
     "SiteRepositoryContract",
