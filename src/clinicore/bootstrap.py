@@ -27,14 +27,24 @@ from clinicore.clock import Clock, SystemClock
 from clinicore.errors import ConfigurationError
 from clinicore.ids import IdSource, UuidIdSource
 from clinicore.ports import AuthorizationPolicy, Notifier, UnitOfWork, UnitOfWorkFactory
+from clinicore.scheduling.events import CancelledBy
+from clinicore.services.billing import BillingService
+from clinicore.services.billing import subscribe as subscribe_billing
 from clinicore.services.bus import EventBus
+from clinicore.services.dental import DentalService
+from clinicore.services.dental import subscribe as subscribe_dental
 from clinicore.services.directory import DirectoryService
+from clinicore.services.payroll import PayrollService
+from clinicore.services.reminders import ReminderService
+from clinicore.services.reminders import subscribe as subscribe_reminders
 from clinicore.services.scheduling import SchedulingService
+from clinicore.services.stock import StockService
+from clinicore.services.stock import subscribe as subscribe_stock
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-__all__ = ["App", "Config", "bootstrap"]
+__all__ = ["App", "Config", "PatientReplies", "bootstrap"]
 
 
 @attrs.frozen
@@ -79,6 +89,11 @@ class App:
         bus: routes domain events to the modules that react to them.
         directory: sites, practitioners and patients.
         scheduling: calendars, slot search, booking and the appointment lifecycle.
+        dental: dental charts and treatment plans.
+        stock: items, the stock ledger, reorder proposals and purchase orders.
+        payroll: contracts, rosters, punches, absences and period statements.
+        billing: charges, bills, checkout, day end, revenue split and dunning.
+        reminders: reminder planning, the outbox relay, recall and replies.
 
     """
 
@@ -90,6 +105,11 @@ class App:
     bus: EventBus
     directory: DirectoryService
     scheduling: SchedulingService
+    dental: DentalService
+    stock: StockService
+    payroll: PayrollService
+    billing: BillingService
+    reminders: ReminderService
     engine: sa.Engine | None = None
 
     def close(self) -> None:
@@ -130,17 +150,55 @@ def bootstrap(
     the_notifier = notifier or _notifier(settings.notifier)  # checked before any I/O
     uow_factory, engine = _unit_of_work_factory(settings)
     bus = EventBus()
-    return App(
+    the_authorization = authorization or _allow_all()
+    scheduling = SchedulingService(uow_factory, the_clock, the_ids, bus)
+    app = App(
         uow_factory=uow_factory,
         clock=the_clock,
         ids=the_ids,
         notifier=the_notifier,
-        authorization=authorization or _allow_all(),
+        authorization=the_authorization,
         bus=bus,
         directory=DirectoryService(uow_factory, the_clock, the_ids),
-        scheduling=SchedulingService(uow_factory, the_clock, the_ids, bus),
+        scheduling=scheduling,
+        dental=DentalService(uow_factory, the_clock, the_ids, the_authorization, bus),
+        stock=StockService(uow_factory, the_clock, the_ids, bus),
+        payroll=PayrollService(uow_factory, the_clock, the_ids, bus),
+        billing=BillingService(uow_factory, the_clock, the_ids, bus),
+        reminders=ReminderService(
+            uow_factory, the_clock, the_notifier, appointments=PatientReplies(scheduling)
+        ),
         engine=engine,
     )
+    # Modules react to each other's events on the one bus, inside the publisher's unit of work.
+    subscribe_dental(bus, app.dental)
+    subscribe_stock(bus, app.stock)
+    subscribe_billing(bus, app.billing)
+    subscribe_reminders(bus, app.reminders)
+    return app
+
+
+@attrs.frozen
+class PatientReplies:
+    """A patient's "yes" or "no" to a reminder, carried out by the scheduling service.
+
+    Reminders ask through their `AppointmentCommands` port so that they do not depend on
+    scheduling; this is the adapter `bootstrap` gives them.
+
+    Args:
+        scheduling: the service whose appointments the replies are about.
+
+    """
+
+    scheduling: SchedulingService
+
+    def confirm(self, appointment_id: str) -> None:
+        """The patient confirmed the appointment."""
+        self.scheduling.confirm(appointment_id)
+
+    def cancel(self, appointment_id: str, *, reason: str) -> None:
+        """The patient cancelled the appointment by replying."""
+        self.scheduling.cancel(appointment_id, by=CancelledBy.PATIENT, reason=reason)
 
 
 def _unit_of_work_factory(config: Config) -> tuple[UnitOfWorkFactory, Any]:

@@ -138,7 +138,21 @@ def _dst_day(site: Site, start: _dt.date, end: _dt.date) -> str:
     )
 
 
-from clinicore.demo.scheduling import scheduling_section  # noqa: E402 - needs the types above
+# The sections import DemoWindow and Section from this module, so they are imported last.
+from clinicore.demo.billing import billing_section  # noqa: E402
+from clinicore.demo.dental import dental_section  # noqa: E402
+from clinicore.demo.payroll import payroll_section  # noqa: E402
+from clinicore.demo.reminders import reminders_section  # noqa: E402
+from clinicore.demo.scheduling import scheduling_section  # noqa: E402
+from clinicore.demo.stock import stock_section  # noqa: E402
 
-SECTIONS: tuple[Section, ...] = (clinic_section, scheduling_section)
+SECTIONS: tuple[Section, ...] = (
+    clinic_section,
+    scheduling_section,
+    dental_section,
+    stock_section,
+    payroll_section,
+    billing_section,
+    reminders_section,
+)
 """The demo's parts in order; each module of clinicore appends its own section here."""
