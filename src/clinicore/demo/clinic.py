@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+from collections.abc import Iterator
 
 import attrs
 
-from clinicore.bootstrap import App
+from clinicore.bootstrap import App, Config, bootstrap
+from clinicore.clock import FixedClock
 from clinicore.contact import ContactChannel, ContactPurpose
+from clinicore.ids import SequentialIdSource
 from clinicore.patients import Coverage, CoverageKind
 from clinicore.practitioners import Employment
 
-__all__ = ["PATIENTS", "PRACTITIONERS", "SITES", "seed"]
+__all__ = ["PATIENTS", "PRACTITIONERS", "SITES", "scratch_clinic", "seed"]
 
 
 @attrs.frozen
@@ -164,3 +168,20 @@ def seed(app: App) -> None:
                 granted=True,
                 source="registration form",
             )
+
+
+@contextlib.contextmanager
+def scratch_clinic(clock: FixedClock, id_prefix: str) -> Iterator[App]:
+    """A fresh copy of the demo clinic in an in-memory SQLite database.
+
+    For sections whose records are append-only or sent exactly once (the stock ledger, the
+    reminder outbox): a second run on the demo database could not replay the same week, so
+    they simulate in a scratch copy and every run prints the same report.
+    """
+    with bootstrap(
+        Config(database_url="sqlite://", notifier="recording"),
+        clock=clock,
+        ids=SequentialIdSource(id_prefix),
+    ) as scratch:
+        seed(scratch)
+        yield scratch

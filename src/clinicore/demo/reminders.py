@@ -23,6 +23,7 @@ from rich.table import Table
 from clinicore.adapters.notifiers import FileNotifier
 from clinicore.bootstrap import App
 from clinicore.clock import FixedClock
+from clinicore.demo.clinic import scratch_clinic
 from clinicore.reminders.outbox import OutboxStatus, ScheduledReminder
 from clinicore.reminders.sms import sms_length
 from clinicore.scheduling.events import (
@@ -86,10 +87,20 @@ def _fields(event: AppointmentEvent) -> dict[str, object]:
 
 
 def reminders_section(app: App, window: DemoWindow, console: Console) -> None:
-    """Plan, move, cancel and relay a week of reminders; print the outbox."""
-    clock = app.clock
-    if not isinstance(clock, FixedClock):  # pragma: no cover - the demo always uses one
+    """Plan, move, cancel and relay a week of reminders; print the outbox.
+
+    Every reminder is sent exactly once, so a second run on the demo database could not
+    send the same week again: the section simulates in a scratch copy of the clinic.
+    """
+    if not isinstance(app.clock, FixedClock):  # pragma: no cover - the demo always uses one
         return
+    with scratch_clinic(FixedClock(app.clock.now()), "rem") as scratch:
+        _simulate(scratch, window, console)
+
+
+def _simulate(app: App, window: DemoWindow, console: Console) -> None:
+    clock = app.clock
+    assert isinstance(clock, FixedClock)  # scratch_clinic makes one
     began = clock.now()
     console.rule("[bold]Reminders[/] - policies, quiet hours, DST, exactly-once relay")
     events = {booking[0]: _event(clock, booking, window) for booking in _BOOKINGS}

@@ -47,12 +47,14 @@ Section = Callable[[App, DemoWindow, Console], None]
 
 def run_demo(database_url: str, *, days: int, start: _dt.date, console: Console) -> None:
     """Seed the demo clinic at ``database_url`` and print the report for ``days`` days."""
-    clock = FixedClock(pendulum.datetime(start.year, start.month, start.day, 7, tz="Europe/Berlin"))
+    began = pendulum.datetime(start.year, start.month, start.day, 7, tz="Europe/Berlin")
+    clock = FixedClock(began)
     config = Config(database_url=database_url, notifier="recording")
     window = DemoWindow(start, days)
     with bootstrap(config, clock=clock, ids=SequentialIdSource("demo")) as app:
         seed(app)
         for section in SECTIONS:
+            clock.set(began)  # each section starts at the window's first morning
             section(app, window, console)
 
 

@@ -14,12 +14,11 @@ from moneyed import Money
 from rich.console import Console
 from rich.table import Table
 
-from clinicore.bootstrap import App, Config, bootstrap
+from clinicore.bootstrap import App
 from clinicore.clock import FixedClock
-from clinicore.demo.clinic import seed
+from clinicore.demo.clinic import scratch_clinic
 from clinicore.demo.run import DemoWindow
 from clinicore.dental.events import TreatmentItemDone
-from clinicore.ids import SequentialIdSource
 from clinicore.scheduling.events import AppointmentCompleted
 from clinicore.stock.events import MaterialShortfall
 from clinicore.stock.offers import SupplierOffer
@@ -197,12 +196,7 @@ def stock_section(app: App, window: DemoWindow, console: Console) -> None:
         window.start.year, window.start.month, window.start.day, tz="Europe/Berlin"
     ).subtract(days=HISTORY_DAYS)
     clock = FixedClock(start.at(7))
-    with bootstrap(
-        Config(database_url="sqlite://", notifier="recording"),
-        clock=clock,
-        ids=SequentialIdSource("stock"),
-    ) as scratch:
-        seed(scratch)
+    with scratch_clinic(clock, "stock") as scratch:
         _run(scratch, clock, window, start, console)
 
 
