@@ -17,7 +17,9 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import settings
 
+from clinicore.adapters.memory import MemoryStore, MemoryUnitOfWork
 from clinicore.adapters.sql import SqlUnitOfWorkFactory, create_engine, create_schema
+from clinicore.ports import UnitOfWork, UnitOfWorkFactory
 
 pytest_plugins = ["clinicore.testing.pytest_plugin"]
 
@@ -62,6 +64,30 @@ def postgres_uow_factory(postgres_engine: sa.Engine) -> SqlUnitOfWorkFactory:
     """Units of work on PostgreSQL in a fresh schema."""
     create_schema(postgres_engine)
     return SqlUnitOfWorkFactory(postgres_engine)
+
+
+@pytest.fixture(
+    params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def uow_factory(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
+    """Units of work on each store clinicore ships, in turn: memory, SQLite, PostgreSQL.
+
+    Every contract class in these tests gets it, so each contract runs on all three stores
+    (a class may still provide its own ``uow_factory``).
+    """
+    if request.param == "memory":
+        store = MemoryStore()
+
+        def open_memory() -> UnitOfWork:
+            return MemoryUnitOfWork(store)
+
+        return open_memory
+    if request.param == "sqlite":
+        engine: sa.Engine = request.getfixturevalue("sqlite_engine")
+        create_schema(engine)
+        return SqlUnitOfWorkFactory(engine)
+    factory: SqlUnitOfWorkFactory = request.getfixturevalue("postgres_uow_factory")
+    return factory
 
 
 @pytest.fixture

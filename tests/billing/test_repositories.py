@@ -7,54 +7,20 @@ import threading
 import attrs
 import pendulum
 import pytest
-import sqlalchemy as sa
 from moneyed import Money
 
 from clinicore.adapters.invoicing import RecordingInvoicingProvider
 from clinicore.adapters.memory import MemoryStore, MemoryUnitOfWork
-from clinicore.adapters.sql import SqlUnitOfWorkFactory, create_schema
+from clinicore.adapters.sql import SqlUnitOfWorkFactory
 from clinicore.billing.charges import Charge
 from clinicore.billing.settlement import close_day
 from clinicore.errors import ConflictError
-from clinicore.ports import InvoicingProvider, UnitOfWork, UnitOfWorkFactory
+from clinicore.ports import InvoicingProvider
 from clinicore.testing.contracts import BillingRepositoriesContract, InvoicingProviderContract
 from clinicore.testing.samples import a_charge, a_payment, an_invoice, unique_id
 
 
-class _Memory:
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        store = MemoryStore()
-
-        def open_uow() -> UnitOfWork:
-            return MemoryUnitOfWork(store)
-
-        return open_uow
-
-
-class _Sqlite:
-    @pytest.fixture
-    def uow_factory(self, sqlite_engine: sa.Engine) -> UnitOfWorkFactory:
-        create_schema(sqlite_engine)
-        return SqlUnitOfWorkFactory(sqlite_engine)
-
-
-class _Postgresql:
-    @pytest.fixture
-    def uow_factory(self, postgres_uow_factory: SqlUnitOfWorkFactory) -> UnitOfWorkFactory:
-        return postgres_uow_factory
-
-
-class TestMemoryBilling(_Memory, BillingRepositoriesContract):
-    pass
-
-
-class TestSqliteBilling(_Sqlite, BillingRepositoriesContract):
-    pass
-
-
-@pytest.mark.postgresql
-class TestPostgresqlBilling(_Postgresql, BillingRepositoriesContract):
+class TestBillingRepositories(BillingRepositoriesContract):
     pass
 
 

@@ -223,6 +223,53 @@ class MemoryRepository(LookupByFind[T]):
         return (merged[key] for key in sorted(merged))
 
 
+@attrs.frozen
+class _Row:
+    """An append-only record as the store holds it (the store compares versions)."""
+
+    value: Any
+    version: int = 1
+
+
+class _MemoryInsertOnly:
+    """Insert-only storage for ledgers and logs: no update, no delete.
+
+    A key staged or committed twice is a `ConflictError`; ``unique`` adds secondary unique
+    keys, each kept under its own kind. Deliberately not a `MemoryRepository`.
+    """
+
+    kind: ClassVar[str]
+
+    def __init__(self, store: MemoryStore, transaction: Callable[[], _Transaction]) -> None:
+        self._store = store
+        self._transaction = transaction
+
+    def _all(self) -> Iterator[Any]:
+        merged = self._store.committed_items(self.kind)
+        for (kind, key), entry in self._transaction().writes.items():
+            if kind == self.kind:
+                merged[key] = entry.aggregate
+        return (merged[key] for key in sorted(merged))
+
+    def _current_in(self, kind: str, key: str) -> Any | None:
+        staged = self._transaction().staged(kind, key)
+        return staged if staged is not None else self._store.committed(kind, key)
+
+    def _insert(self, key: str, value: Any, *, unique: tuple[tuple[str, str], ...] = ()) -> None:
+        for kind, unique_key in ((self.kind, key), *unique):
+            if self._current_in(kind, unique_key) is not None:
+                raise ConflictError(f"{kind} {unique_key!r} already exists")
+        for kind, unique_key in ((self.kind, key), *unique):
+            self._transaction().stage(kind, unique_key, 0, _Row(value))
+
+    def _values(self) -> list[Any]:
+        return [row.value for row in self._all()]
+
+    def _value(self, key: str) -> Any | None:
+        row = self._current_in(self.kind, key)
+        return None if row is None else row.value
+
+
 class MemorySiteRepository(MemoryRepository[Site]):
     """Sites in memory."""
 
@@ -811,44 +858,6 @@ class MemoryStockLedger:
 
 
 # -- payroll ----------------------------------------------------------------------------------
-@attrs.frozen
-class _Appended:
-    """A write-once entry (punch, shift) wrapped so the store's version check applies."""
-
-    value: Any
-    version: int = 1
-
-
-class _MemoryAppendOnly:
-    """Write-once entries: a key staged or committed twice is a `ConflictError`.
-
-    Deliberately not a `MemoryRepository`: there is no update and no delete.
-    """
-
-    kind: ClassVar[str]
-
-    def __init__(self, store: MemoryStore, transaction: Callable[[], _Transaction]) -> None:
-        self._store = store
-        self._transaction = transaction
-
-    def _append(self, kind: str, key: str, value: Any) -> None:
-        staged = self._transaction().staged(kind, key)
-        if staged is not None or self._store.committed(kind, key) is not None:
-            raise ConflictError(f"{kind} {key!r} already exists")
-        self._transaction().stage(kind, key, 0, _Appended(value))
-
-    def _get(self, key: str) -> Any | None:
-        found = self._transaction().staged(self.kind, key) or self._store.committed(self.kind, key)
-        return None if found is None else found.value
-
-    def _values(self) -> Iterator[Any]:
-        merged = self._store.committed_items(self.kind)
-        for (kind, key), entry in self._transaction().writes.items():
-            if kind == self.kind:
-                merged[key] = entry.aggregate
-        return (merged[key].value for key in sorted(merged))
-
-
 class MemoryEmployeeRepository(MemoryRepository[Employee]):
     """Payroll employees in memory."""
 
@@ -878,7 +887,7 @@ class MemoryLeaveRepository(MemoryRepository[Leave]):
         return sorted(found, key=lambda item: (item.first_day, item.id))
 
 
-class MemoryShiftRepository(_MemoryAppendOnly):
+class MemoryShiftRepository(_MemoryInsertOnly):
     """Rostered shifts in memory; one per employee and start, no overlaps."""
 
     kind = "payroll_shift"
@@ -898,7 +907,7 @@ class MemoryShiftRepository(_MemoryAppendOnly):
         for employee_id in sorted({shift.employee_id for shift in given}):
             self._touch_roster(employee_id)
         for shift in given:
-            self._append(self.kind, f"{shift.employee_id}@{shift.start.isoformat()}", shift)
+            self._insert(f"{shift.employee_id}@{shift.start.isoformat()}", shift)
 
     def _touch_roster(self, employee_id: str) -> None:
         """Bump the employee's roster marker so racing units of work conflict on commit."""
@@ -907,7 +916,7 @@ class MemoryShiftRepository(_MemoryAppendOnly):
             kind, employee_id
         )
         seen = 0 if current is None else current.version
-        self._transaction().stage(kind, employee_id, seen, _Appended(None, seen + 1))
+        self._transaction().stage(kind, employee_id, seen, _Row(None, seen + 1))
 
     def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Shift]:
         """The employee's shifts overlapping ``within``, ordered by start."""
@@ -919,7 +928,7 @@ class MemoryShiftRepository(_MemoryAppendOnly):
         return sorted(found, key=lambda shift: shift.span.start)
 
 
-class MemoryPunchRepository(_MemoryAppendOnly):
+class MemoryPunchRepository(_MemoryInsertOnly):
     """The punch log in memory: append-only; one correction per corrected punch."""
 
     kind = "payroll_punch"
@@ -929,14 +938,13 @@ class MemoryPunchRepository(_MemoryAppendOnly):
         """Add an entry (see the port)."""
         if not isinstance(punch, Punch):
             raise ValidationError(f"expected a Punch, got {type(punch).__name__}")
-        if punch.corrects is not None:
-            self._append(self._corrected, punch.corrects, punch.id)
-        self._append(self.kind, punch.id, punch)
+        corrects = () if punch.corrects is None else ((self._corrected, punch.corrects),)
+        self._insert(punch.id, punch, unique=corrects)
         return punch
 
     def find(self, key: str) -> Punch | None:
         """The entry or ``None``."""
-        found: Punch | None = self._get(key)
+        found: Punch | None = self._value(key)
         return found
 
     def list_for(self, employee_id: EmployeeId, within: TimeRange) -> list[Punch]:
@@ -949,49 +957,6 @@ class MemoryPunchRepository(_MemoryAppendOnly):
 
 
 # -- billing (BIL-1 ... BIL-9) ---------------------------------------------------------------
-@attrs.frozen
-class _Row:
-    """An append-only record as the store holds it (the store compares versions)."""
-
-    value: Any
-    version: int = 1
-
-
-class _MemoryInsertOnly:
-    """Insert-only storage (no update, no delete); secondary unique keys are own kinds."""
-
-    kind = "record"
-
-    def __init__(self, store: MemoryStore, transaction: Callable[[], _Transaction]) -> None:
-        self._store = store
-        self._transaction = transaction
-
-    def _all(self) -> Iterator[Any]:
-        merged = self._store.committed_items(self.kind)
-        for (kind, key), entry in self._transaction().writes.items():
-            if kind == self.kind:
-                merged[key] = entry.aggregate
-        return (merged[key] for key in sorted(merged))
-
-    def _current_in(self, kind: str, key: str) -> Any | None:
-        staged = self._transaction().staged(kind, key)
-        return staged if staged is not None else self._store.committed(kind, key)
-
-    def _insert(self, key: str, value: Any, *, unique: tuple[tuple[str, str], ...] = ()) -> None:
-        for kind, unique_key in ((self.kind, key), *unique):
-            if self._current_in(kind, unique_key) is not None:
-                raise ConflictError(f"{kind} {unique_key!r} already exists")
-        for kind, unique_key in ((self.kind, key), *unique):
-            self._transaction().stage(kind, unique_key, 0, _Row(value))
-
-    def _values(self) -> list[Any]:
-        return [row.value for row in self._all()]
-
-    def _value(self, key: str) -> Any | None:
-        row = self._current_in(self.kind, key)
-        return None if row is None else row.value
-
-
 class MemoryChargeRepository(_MemoryInsertOnly):
     """Charges in memory; ``source_key`` is unique."""
 

@@ -32,10 +32,6 @@ AT = pendulum.datetime(2026, 10, 20, 10, tz="Europe/Berlin")
 class BillingRepositoriesContract:
     """Checks for charges, invoices, payments, shares, ledger and day closes."""
 
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        raise NotImplementedError("the contract needs a 'uow_factory' fixture")
-
     # -- charges --------------------------------------------------------------------------
     def test_a_charge_is_stored_and_found_by_its_source(
         self, uow_factory: UnitOfWorkFactory

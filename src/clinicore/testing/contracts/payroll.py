@@ -115,10 +115,6 @@ class ShiftRepositoryContract:
 
     concurrent_writers: ClassVar[int] = 4
 
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        raise NotImplementedError("the contract needs a 'uow_factory' fixture")
-
     def _october(self) -> TimeRange:
         return TimeRange(
             pendulum.datetime(2026, 10, 1, tz=_ZONE), pendulum.datetime(2026, 11, 1, tz=_ZONE)
@@ -196,10 +192,6 @@ class PunchRepositoryContract:
     """
 
     concurrent_writers: ClassVar[int] = 4
-
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        raise NotImplementedError("the contract needs a 'uow_factory' fixture")
 
     def _log(self, employee: str) -> list[Punch]:
         day = pendulum.datetime(2026, 10, 5, tz=_ZONE)

@@ -35,10 +35,6 @@ _PROPERTY_SETTINGS = settings(
 class _AggregateRepositoryContract(Generic[A]):
     """What every repository must do; subclasses say which repository and how to build."""
 
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        raise NotImplementedError("the contract needs a 'uow_factory' fixture")
-
     def repository(self, uow: UnitOfWork) -> Any:
         raise NotImplementedError
 

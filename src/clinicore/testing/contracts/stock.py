@@ -62,10 +62,6 @@ class StockRepositoriesContract:
     Provide the fixture ``uow_factory``.
     """
 
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        raise NotImplementedError("the contract needs a 'uow_factory' fixture")
-
     def _samples(self) -> list[tuple[str, Any, dict[str, Any]]]:
         site = unique_id("site")
         item = unique_id("item")
@@ -212,10 +208,6 @@ class StockLedgerContract:
     """
 
     concurrent_writers = 4
-
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        raise NotImplementedError("the contract needs a 'uow_factory' fixture")
 
     def _receive(
         self, uow_factory: UnitOfWorkFactory, item: Item, location: str, quantity: int, lot: str

@@ -27,10 +27,6 @@ class UnitOfWorkContract:
 
     concurrent_writers = 4
 
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        raise NotImplementedError("the contract needs a 'uow_factory' fixture")
-
     def test_commit_makes_changes_visible_to_later_units(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:

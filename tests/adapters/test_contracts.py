@@ -1,4 +1,6 @@
-"""Every repository and unit-of-work contract against the in-memory adapter (PLT-2)."""
+"""Every repository and unit-of-work contract on memory, SQLite and PostgreSQL (PLT-2).
+
+The ``uow_factory`` fixture of ``tests/conftest.py`` runs each class on every store."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import pytest
 
 from clinicore.adapters.memory import MemoryStore, MemoryUnitOfWork
 from clinicore.errors import StaleVersionError
-from clinicore.ports import UnitOfWork, UnitOfWorkFactory
 from clinicore.testing.contracts import (
     PatientRepositoryContract,
     PractitionerRepositoryContract,
@@ -19,33 +20,28 @@ from clinicore.testing.contracts import (
 from clinicore.testing.samples import a_site
 
 
-class _Memory:
-    """Provides the ``uow_factory`` fixture the contracts need."""
-
-    @pytest.fixture
-    def uow_factory(self) -> UnitOfWorkFactory:
-        store = MemoryStore()
-
-        def open_uow() -> UnitOfWork:
-            return MemoryUnitOfWork(store)
-
-        return open_uow
+class TestUnitOfWork(UnitOfWorkContract):
+    concurrent_writers = 8
 
 
-class TestMemoryUnitOfWork(_Memory, UnitOfWorkContract):
+class TestSiteRepository(SiteRepositoryContract):
     pass
 
 
-class TestMemorySites(_Memory, SiteRepositoryContract):
+class TestPatientRepository(PatientRepositoryContract):
     pass
 
 
-class TestMemoryPatients(_Memory, PatientRepositoryContract):
+class TestPractitionerRepository(PractitionerRepositoryContract):
     pass
 
 
-class TestMemoryPractitioners(_Memory, PractitionerRepositoryContract):
+class TestStockRepositories(StockRepositoriesContract):
     pass
+
+
+class TestStockLedger(StockLedgerContract):
+    concurrent_writers = 6
 
 
 def test_a_conflict_found_at_commit_applies_none_of_the_unit() -> None:
@@ -65,11 +61,3 @@ def test_a_conflict_found_at_commit_applies_none_of_the_unit() -> None:
     with MemoryUnitOfWork(store) as uow:
         assert uow.sites.get(site.id).name == "second"
         assert uow.sites.find(bystander.id) is None
-
-
-class TestMemoryStockRepositories(_Memory, StockRepositoriesContract):
-    pass
-
-
-class TestMemoryStockLedger(_Memory, StockLedgerContract):
-    concurrent_writers = 6
