@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import itertools
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -45,7 +43,8 @@ import attrs
 from moneyed import Money
 
 from clinicore._validate import non_empty_text
-from clinicore.errors import NotFoundError, ValidationError
+from clinicore.billing.dated_entries import EntriesByCode
+from clinicore.errors import ValidationError
 from clinicore.fees import FeeQuery, FeeQuote
 from clinicore.money import parse_currency, round_half_up, zero
 
@@ -147,23 +146,15 @@ class FactorSchedule:
             raise ValidationError(f"point value {point_value} must be positive", field="points")
         self.point_value = point_value
         self.ranges = dict(ranges)
-        by_code: defaultdict[str, list[FactorEntry]] = defaultdict(list)
-        for entry in entries:
+        given = list(entries)
+        for entry in given:
             if entry.service_class not in self.ranges:
                 raise ValidationError(
                     f"service {entry.code!r} has unknown class {entry.service_class!r}; "
                     f"known: {', '.join(sorted(self.ranges))}",
                     field="service_class",
                 )
-            by_code[entry.code].append(entry)
-        for code, periods in by_code.items():
-            periods.sort(key=lambda entry: entry.valid_from)
-            for earlier, later in itertools.pairwise(periods):
-                if earlier.valid_to is None or later.valid_from <= earlier.valid_to:
-                    raise ValidationError(
-                        f"periods of {code!r} overlap in {schedule_id!r}", field="valid_from"
-                    )
-        self._entries: dict[str, list[FactorEntry]] = dict(by_code)
+        self._entries = EntriesByCode(schedule_id, given)
 
     @classmethod
     def from_csv(
@@ -197,10 +188,7 @@ class FactorSchedule:
             NotFoundError: no such service on that day (the code and schedule are named).
 
         """
-        for entry in self._entries.get(code, ()):
-            if entry.applies_on(on):
-                return entry
-        raise NotFoundError(f"service code in schedule {self.schedule_id!r} on {on}", code)
+        return self._entries.entry(code, on)
 
     def range_of(self, code: str, on: _dt.date) -> FactorRange:
         """The factor range of service ``code`` on ``on``."""
@@ -265,11 +253,7 @@ class FactorSchedule:
 
     def service_codes(self, on: _dt.date) -> Sequence[str]:
         """The codes valid on ``on``, sorted."""
-        return sorted(
-            code
-            for code, periods in self._entries.items()
-            if any(p.applies_on(on) for p in periods)
-        )
+        return self._entries.codes_on(on)
 
     def __repr__(self) -> str:
         return f"FactorSchedule({self.schedule_id!r}, {self.currency}, {len(self._entries)} codes)"

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import itertools
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -36,7 +34,8 @@ import attrs
 from moneyed import Money
 
 from clinicore._validate import non_empty_text
-from clinicore.errors import NotFoundError, ValidationError
+from clinicore.billing.dated_entries import EntriesByCode
+from clinicore.errors import ValidationError
 from clinicore.fees import FeeQuery, FeeQuote
 from clinicore.money import check_currency, money, parse_currency, zero
 
@@ -97,14 +96,10 @@ class PriceList:
     def __init__(self, schedule_id: str, currency: str, entries: Iterable[PriceEntry]) -> None:
         self.schedule_id = schedule_id
         self.currency = parse_currency(currency).code
-        by_code: defaultdict[str, list[PriceEntry]] = defaultdict(list)
-        for entry in entries:
+        given = list(entries)
+        for entry in given:
             check_currency(entry.price, self.currency, field=f"price of {entry.code!r}")
-            by_code[entry.code].append(entry)
-        for code, periods in by_code.items():
-            periods.sort(key=lambda entry: entry.valid_from)
-            _check_no_overlap(code, periods)
-        self._entries: dict[str, list[PriceEntry]] = dict(by_code)
+        self._entries = EntriesByCode(schedule_id, given)
 
     @classmethod
     def from_csv(cls, schedule_id: str, currency: str, source: str | Path | TextIO) -> PriceList:
@@ -150,29 +145,13 @@ class PriceList:
 
     def service_codes(self, on: _dt.date) -> Sequence[str]:
         """The codes with a price on ``on``, sorted."""
-        return sorted(
-            code
-            for code, periods in self._entries.items()
-            if any(p.applies_on(on) for p in periods)
-        )
+        return self._entries.codes_on(on)
 
     def _entry(self, code: str, on: _dt.date) -> PriceEntry:
-        for entry in self._entries.get(code, ()):
-            if entry.applies_on(on):
-                return entry
-        raise NotFoundError(f"service code in schedule {self.schedule_id!r} on {on}", code)
+        return self._entries.entry(code, on)
 
     def __repr__(self) -> str:
         return f"PriceList({self.schedule_id!r}, {self.currency}, {len(self._entries)} codes)"
-
-
-def _check_no_overlap(code: str, periods: list[PriceEntry]) -> None:
-    for earlier, later in itertools.pairwise(periods):
-        if earlier.valid_to is None or later.valid_from <= earlier.valid_to:
-            raise ValidationError(
-                f"prices of {code!r} overlap: {earlier.valid_from}.. and {later.valid_from}..",
-                field="valid_from",
-            )
 
 
 def _entry_from_row(row: dict[str, str], currency: str, line: int) -> PriceEntry:

@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import itertools
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -42,7 +40,8 @@ import attrs
 from moneyed import Money
 
 from clinicore._validate import non_empty_text
-from clinicore.errors import NotFoundError, ValidationError
+from clinicore.billing.dated_entries import EntriesByCode
+from clinicore.errors import ValidationError
 from clinicore.fees import FeeQuery, FeeQuote
 from clinicore.money import check_currency, money, parse_currency, zero
 from clinicore.patients import CoverageKind
@@ -115,18 +114,10 @@ class TariffSchedule:
     def __init__(self, schedule_id: str, currency: str, entries: Iterable[TariffEntry]) -> None:
         self.schedule_id = schedule_id
         self.currency = parse_currency(currency).code
-        by_code: defaultdict[str, list[TariffEntry]] = defaultdict(list)
-        for entry in entries:
+        given = list(entries)
+        for entry in given:
             check_currency(entry.refund, self.currency, field=f"refund of {entry.code!r}")
-            by_code[entry.code].append(entry)
-        for code, periods in by_code.items():
-            periods.sort(key=lambda entry: entry.valid_from)
-            for earlier, later in itertools.pairwise(periods):
-                if earlier.valid_to is None or later.valid_from <= earlier.valid_to:
-                    raise ValidationError(
-                        f"periods of {code!r} overlap in {schedule_id!r}", field="valid_from"
-                    )
-        self._entries: dict[str, list[TariffEntry]] = dict(by_code)
+        self._entries = EntriesByCode(schedule_id, given)
 
     @classmethod
     def from_csv(
@@ -182,17 +173,10 @@ class TariffSchedule:
 
     def service_codes(self, on: _dt.date) -> Sequence[str]:
         """The codes valid on ``on``, sorted."""
-        return sorted(
-            code
-            for code, periods in self._entries.items()
-            if any(p.applies_on(on) for p in periods)
-        )
+        return self._entries.codes_on(on)
 
     def _entry(self, code: str, on: _dt.date) -> TariffEntry:
-        for entry in self._entries.get(code, ()):
-            if entry.applies_on(on):
-                return entry
-        raise NotFoundError(f"service code in schedule {self.schedule_id!r} on {on}", code)
+        return self._entries.entry(code, on)
 
     def __repr__(self) -> str:
         return f"TariffSchedule({self.schedule_id!r}, {self.currency}, {len(self._entries)} codes)"
