@@ -17,56 +17,22 @@ import datetime as _dt
 from collections.abc import Sequence
 from typing import Any
 
-import pendulum
 import sqlalchemy as sa
 
 from clinicore.adapters._aggregates import check_limit, identity, with_version
 from clinicore.adapters.sql.repositories import SqlRepository
-from clinicore.adapters.sql.tables import ID, metadata
+from clinicore.adapters.sql.tables import ID, UtcDateTime, metadata
 from clinicore.errors import NotFoundError, StaleVersionError
 from clinicore.reminders.outbox import OutboxStatus, ScheduledReminder
 from clinicore.reminders.recall import Recall
-from clinicore.zones import UTC, to_utc
+from clinicore.zones import to_utc
 
 __all__ = [
     "SqlRecallRepository",
     "SqlReminderRepository",
-    "UtcDateTime",
     "recalls",
     "reminders",
 ]
-
-
-class UtcDateTime(sa.types.TypeDecorator[_dt.datetime]):
-    """An aware instant stored in UTC; read back as an aware ``pendulum.DateTime``."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> _dt.datetime | None:
-        """UTC; naive UTC on SQLite, whose text form then sorts like time."""
-        if value is None:
-            return None
-        instant = to_utc(value)
-        native = _dt.datetime(  # noqa: DTZ001 - made aware below where the database keeps zones
-            instant.year,
-            instant.month,
-            instant.day,
-            instant.hour,
-            instant.minute,
-            instant.second,
-            instant.microsecond,
-        )
-        return native if dialect.name == "sqlite" else native.replace(tzinfo=_dt.UTC)
-
-    def process_result_value(self, value: Any, dialect: sa.Dialect) -> pendulum.DateTime | None:
-        """An aware UTC instant."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=_dt.UTC)
-        instant: pendulum.DateTime = pendulum.instance(value).in_timezone(UTC)
-        return instant
 
 
 _OPEN = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)

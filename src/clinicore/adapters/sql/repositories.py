@@ -33,6 +33,7 @@ from clinicore.practitioners import Practitioner
 from clinicore.sites import Site
 
 __all__ = [
+    "SqlDocumentRepository",
     "SqlPatientRepository",
     "SqlPractitionerRepository",
     "SqlRepository",
@@ -116,6 +117,37 @@ class SqlRepository(LookupByFind[T]):
 
 
 # -- sites ----------------------------------------------------------------------------------
+class SqlDocumentRepository(SqlRepository[T]):
+    """An aggregate stored as a JSON document plus the columns it is queried by.
+
+    Subclasses set ``table`` (made with
+    [`document_table`][clinicore.adapters.sql.tables.document_table]), ``kind`` and
+    ``document_type``, and return their query columns from ``_columns``; a module whose
+    documents need more conversions than the shared converter sets ``document_converter``.
+    """
+
+    document_type: ClassVar[type[Any]]
+    document_converter: ClassVar[Any] = converter
+
+    def _columns(self, aggregate: T) -> dict[str, Any]:
+        """The query columns of ``aggregate`` (none by default)."""
+        return {}
+
+    def _to_row(self, aggregate: T) -> dict[str, Any]:
+        key, version = identity(aggregate)
+        data: dict[str, Any] = dict(self.document_converter.unstructure(aggregate))
+        data.pop("version", None)  # the version lives in its own column
+        return {"id": key, "data": data, "version": version, **self._columns(aggregate)}
+
+    def _from_rows(self, rows: Sequence[sa.Row[Any]]) -> list[T]:
+        return [
+            self.document_converter.structure(
+                {**row.data, "version": row.version}, self.document_type
+            )
+            for row in rows
+        ]
+
+
 class SqlSiteRepository(SqlRepository[Site]):
     """Sites in ``clinicore_sites``."""
 

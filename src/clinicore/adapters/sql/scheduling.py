@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import cattrs
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from clinicore.adapters.sql.repositories import SqlRepository
-from clinicore.adapters.sql.tables import ID, metadata
+from clinicore.adapters.sql.repositories import SqlDocumentRepository
+from clinicore.adapters.sql.tables import ID, UtcDateTime, metadata
 from clinicore.codec import make_converter
 from clinicore.errors import ConflictError, ValidationError
 from clinicore.intervals import TimeRange
@@ -40,7 +40,6 @@ from clinicore.scheduling.patterns import WorkingPattern
 from clinicore.scheduling.referrals import Referral
 from clinicore.scheduling.resources import Resource
 from clinicore.scheduling.waitlist import WaitlistEntry, WaitlistStatus
-from clinicore.zones import to_utc
 
 __all__ = [
     "SqlAbsenceRepository",
@@ -61,37 +60,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-class UtcDateTime(sa.types.TypeDecorator[_dt.datetime]):
-    """An aware instant stored in UTC (``timestamptz`` on PostgreSQL, UTC text on SQLite)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
-        """UTC; naive UTC on SQLite so that text comparison orders instants."""
-        if value is None:
-            return None
-        utc = to_utc(value)
-        # A plain datetime with the same fields: exact to the microsecond, no float.
-        instant = _dt.datetime(
-            utc.year,
-            utc.month,
-            utc.day,
-            utc.hour,
-            utc.minute,
-            utc.second,
-            utc.microsecond,
-            tzinfo=_dt.UTC,
-        )
-        return instant.replace(tzinfo=None) if dialect.name == "sqlite" else instant
-
-    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
-        """Aware UTC."""
-        if value is None:
-            return None
-        return value.replace(tzinfo=_dt.UTC) if value.tzinfo is None else value
 
 
 def _converter() -> cattrs.Converter:
@@ -313,24 +281,10 @@ def _is_overlap(error: sa.exc.IntegrityError) -> bool:
 
 
 # -- repositories ---------------------------------------------------------------------------
-class _JsonRepository(SqlRepository[T]):
-    """An aggregate stored as a JSON document plus the columns it is queried by."""
+class _JsonRepository(SqlDocumentRepository[T]):
+    """Scheduling's documents: durations stored as seconds."""
 
-    aggregate_type: ClassVar[type[Any]]
-
-    def _columns(self, aggregate: T) -> dict[str, Any]:
-        return {}
-
-    def _to_row(self, aggregate: T) -> dict[str, Any]:
-        data = converter.unstructure(aggregate)
-        version = data.pop("version")
-        return {"id": data["id"], "data": data, "version": version, **self._columns(aggregate)}
-
-    def _from_rows(self, rows: Sequence[sa.Row[Any]]) -> list[T]:
-        return [
-            converter.structure({**row.data, "version": row.version}, self.aggregate_type)
-            for row in rows
-        ]
+    document_converter = converter
 
 
 class SqlResourceRepository(_JsonRepository[Resource]):
@@ -338,7 +292,7 @@ class SqlResourceRepository(_JsonRepository[Resource]):
 
     kind = "resource"
     table = resources
-    aggregate_type = Resource
+    document_type = Resource
 
     def _columns(self, aggregate: Resource) -> dict[str, Any]:
         return {"site_id": aggregate.site_id}
@@ -353,7 +307,7 @@ class SqlAppointmentTypeRepository(_JsonRepository[AppointmentType]):
 
     kind = "appointment_type"
     table = appointment_types
-    aggregate_type = AppointmentType
+    document_type = AppointmentType
 
     def list_all(self) -> list[AppointmentType]:
         """Every type, ordered by id."""
@@ -365,7 +319,7 @@ class SqlWorkingPatternRepository(_JsonRepository[WorkingPattern]):
 
     kind = "working_pattern"
     table = working_patterns
-    aggregate_type = WorkingPattern
+    document_type = WorkingPattern
 
     def _columns(self, aggregate: WorkingPattern) -> dict[str, Any]:
         return {"practitioner_id": aggregate.practitioner_id, "site_id": aggregate.site_id}
@@ -387,7 +341,7 @@ class SqlAbsenceRepository(_JsonRepository[Absence]):
 
     kind = "absence"
     table = absences
-    aggregate_type = Absence
+    document_type = Absence
 
     def _columns(self, aggregate: Absence) -> dict[str, Any]:
         return {
@@ -411,7 +365,7 @@ class SqlAppointmentRepository(_JsonRepository[Appointment]):
 
     kind = "appointment"
     table = appointments
-    aggregate_type = Appointment
+    document_type = Appointment
 
     def _columns(self, aggregate: Appointment) -> dict[str, Any]:
         blocked = aggregate.blocked
@@ -528,7 +482,7 @@ class SqlReferralRepository(_JsonRepository[Referral]):
 
     kind = "referral"
     table = referrals
-    aggregate_type = Referral
+    document_type = Referral
 
     def _columns(self, aggregate: Referral) -> dict[str, Any]:
         return {"patient_id": aggregate.patient_id}
@@ -543,7 +497,7 @@ class SqlWaitlistRepository(_JsonRepository[WaitlistEntry]):
 
     kind = "waitlist_entry"
     table = waitlist
-    aggregate_type = WaitlistEntry
+    document_type = WaitlistEntry
 
     def _columns(self, aggregate: WaitlistEntry) -> dict[str, Any]:
         return {

@@ -20,12 +20,12 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from clinicore.adapters.sql.repositories import SqlRepository, converter
-from clinicore.adapters.sql.tables import ID, metadata
+from clinicore.adapters.sql.repositories import SqlDocumentRepository
+from clinicore.adapters.sql.tables import ID, document_table, metadata
 from clinicore.errors import ConflictError, ValidationError
 from clinicore.stock.items import QUANTITY_DECIMALS, Item, Location
 from clinicore.stock.ledger import ItemStock, LotBalance, Movement, MovementKind
@@ -55,37 +55,26 @@ T = TypeVar("T")
 _SCALE = 10**QUANTITY_DECIMALS
 
 
-def _document_table(name: str, *columns: sa.Column[Any]) -> sa.Table:
-    return sa.Table(
-        name,
-        metadata,
-        sa.Column("id", ID, primary_key=True),
-        *columns,
-        sa.Column("data", sa.JSON, nullable=False),
-        sa.Column("version", sa.Integer, nullable=False),
-    )
-
-
-stock_items = _document_table("clinicore_stock_items")
-stock_locations = _document_table(
+stock_items = document_table("clinicore_stock_items")
+stock_locations = document_table(
     "clinicore_stock_locations", sa.Column("site_id", ID, nullable=False, index=True)
 )
-stock_thresholds = _document_table(
+stock_thresholds = document_table(
     "clinicore_stock_thresholds",
     sa.Column("location_id", ID, nullable=False, index=True),
     sa.Column("item_id", ID, nullable=False),
 )
-supplier_offers = _document_table(
+supplier_offers = document_table(
     "clinicore_supplier_offers",
     sa.Column("item_id", ID, nullable=False, index=True),
     sa.Column("supplier_id", ID, nullable=False),
 )
-purchase_orders = _document_table(
+purchase_orders = document_table(
     "clinicore_purchase_orders",
     sa.Column("site_id", ID, nullable=False, index=True),
     sa.Column("status", sa.String(20), nullable=False),
 )
-bills_of_materials = _document_table("clinicore_bills_of_materials")
+bills_of_materials = document_table("clinicore_bills_of_materials")
 
 stock_movements = sa.Table(
     "clinicore_stock_movements",
@@ -115,33 +104,7 @@ stock_movements = sa.Table(
 """The ledger: insert-only, one row per movement, unique per item and number."""
 
 
-class _DocumentRepository(SqlRepository[T]):
-    """An aggregate stored as a JSON document plus its search columns."""
-
-    document_type: ClassVar[type[Any]]
-
-    def _columns(self, aggregate: T) -> dict[str, Any]:
-        return {}
-
-    def _to_row(self, aggregate: T) -> dict[str, Any]:
-        data: dict[str, Any] = converter.unstructure(aggregate)
-        return {
-            "id": aggregate.id,  # type: ignore[attr-defined]
-            "version": aggregate.version,  # type: ignore[attr-defined]
-            "data": data,
-            **self._columns(aggregate),
-        }
-
-    def _from_rows(self, rows: Sequence[sa.Row[Any]]) -> list[T]:
-        found: list[T] = []
-        for row in rows:
-            data = dict(row.data)
-            data["version"] = row.version
-            found.append(converter.structure(data, self.document_type))
-        return found
-
-
-class SqlStockItemRepository(_DocumentRepository[Item]):
+class SqlStockItemRepository(SqlDocumentRepository[Item]):
     """Stock items in ``clinicore_stock_items``."""
 
     kind = "stock_item"
@@ -153,7 +116,7 @@ class SqlStockItemRepository(_DocumentRepository[Item]):
         return self._select()
 
 
-class SqlStockLocationRepository(_DocumentRepository[Location]):
+class SqlStockLocationRepository(SqlDocumentRepository[Location]):
     """Storage locations in ``clinicore_stock_locations``."""
 
     kind = "stock_location"
@@ -168,7 +131,7 @@ class SqlStockLocationRepository(_DocumentRepository[Location]):
         return self._select(*([] if site_id is None else [self.table.c.site_id == site_id]))
 
 
-class SqlThresholdRepository(_DocumentRepository[Threshold]):
+class SqlThresholdRepository(SqlDocumentRepository[Threshold]):
     """Thresholds in ``clinicore_stock_thresholds``."""
 
     kind = "stock_threshold"
@@ -185,7 +148,7 @@ class SqlThresholdRepository(_DocumentRepository[Threshold]):
         return self._select(self.table.c.location_id.in_(list(location_ids)))
 
 
-class SqlSupplierOfferRepository(_DocumentRepository[SupplierOffer]):
+class SqlSupplierOfferRepository(SqlDocumentRepository[SupplierOffer]):
     """Supplier offers in ``clinicore_supplier_offers``."""
 
     kind = "supplier_offer"
@@ -200,7 +163,7 @@ class SqlSupplierOfferRepository(_DocumentRepository[SupplierOffer]):
         return self._select(*([] if item_id is None else [self.table.c.item_id == item_id]))
 
 
-class SqlPurchaseOrderRepository(_DocumentRepository[PurchaseOrder]):
+class SqlPurchaseOrderRepository(SqlDocumentRepository[PurchaseOrder]):
     """Purchase orders in ``clinicore_purchase_orders``."""
 
     kind = "purchase_order"
@@ -224,7 +187,7 @@ class SqlPurchaseOrderRepository(_DocumentRepository[PurchaseOrder]):
         return self._select(*where)
 
 
-class SqlBillOfMaterialsRepository(_DocumentRepository[BillOfMaterials]):
+class SqlBillOfMaterialsRepository(SqlDocumentRepository[BillOfMaterials]):
     """Bills of materials in ``clinicore_bills_of_materials``."""
 
     kind = "bill_of_materials"

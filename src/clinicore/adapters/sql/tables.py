@@ -7,9 +7,17 @@ Every table name starts with ``clinicore_`` so it cannot collide with a host's o
 
 from __future__ import annotations
 
+import datetime as _dt
+from typing import Any
+
+import pendulum
 import sqlalchemy as sa
 
+from clinicore.zones import UTC, to_utc
+
 __all__ = [
+    "UtcDateTime",
+    "document_table",
     "metadata",
     "patients",
     "practitioner_sites",
@@ -91,3 +99,51 @@ practitioner_sites = sa.Table(
     ),
     sa.Column("site_id", ID, primary_key=True, index=True),
 )
+
+
+class UtcDateTime(sa.types.TypeDecorator[_dt.datetime]):
+    """An aware instant stored in UTC; read back as an aware ``pendulum.DateTime``."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> _dt.datetime | None:
+        """UTC; naive UTC on SQLite, whose text form then sorts like time."""
+        if value is None:
+            return None
+        instant = to_utc(value)
+        native = _dt.datetime(  # noqa: DTZ001 - made aware below where the database keeps zones
+            instant.year,
+            instant.month,
+            instant.day,
+            instant.hour,
+            instant.minute,
+            instant.second,
+            instant.microsecond,
+        )
+        return native if dialect.name == "sqlite" else native.replace(tzinfo=_dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> pendulum.DateTime | None:
+        """An aware UTC instant."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=_dt.UTC)
+        instant: pendulum.DateTime = pendulum.instance(value).in_timezone(UTC)
+        return instant
+
+
+def document_table(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A table holding one kind of aggregate as a JSON document.
+
+    Its id, the columns it is queried by (``columns``), the document and its version; see
+    [`SqlDocumentRepository`][clinicore.adapters.sql.repositories.SqlDocumentRepository].
+    """
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", ID, primary_key=True),
+        *columns,
+        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
