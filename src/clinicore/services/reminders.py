@@ -256,6 +256,8 @@ class _Family:
 
     key: str
     members: tuple[tuple[ScheduledReminder, _Outgoing], ...]
+    resumed: bool = False
+    """An earlier relay noted this key on the members (it may have sent the message)."""
 
 
 class ReminderService:
@@ -539,7 +541,7 @@ class ReminderService:
         decisions = [self._send(reminder, out, now) for reminder, out in single]
         combined = 0
         if families:
-            held = self._held(token, [r.id for family in families for r, _ in family.members])
+            held = self._hold(token, families)
             for family in families:
                 sent, family_decisions = self._send_family(family, held, now)
                 combined += sent
@@ -624,40 +626,62 @@ class ReminderService:
             tuple[str, str, ContactChannel, str, _dt.date],
             list[tuple[ScheduledReminder, _Outgoing]],
         ] = defaultdict(list)
+        resumed: defaultdict[str, list[tuple[ScheduledReminder, _Outgoing]]] = defaultdict(list)
         single: list[tuple[ScheduledReminder, _Outgoing]] = []
         for reminder, out in pairs:
             household = households.get(reminder.patient_id)
             start = reminder.appointment_start
-            if (
-                household is None
-                or start is None
-                or out.message is None
-                or out.channel is None
-                or out.context is None
-            ):
+            if out.message is None or out.channel is None or out.context is None or start is None:
                 single.append((reminder, out))
-                continue
-            day: _dt.date = start.in_timezone(out.context.zone).date()
-            groups[(household, reminder.rule, out.channel, reminder.site_id, day)].append(
-                (reminder, out)
-            )
-        families: list[_Family] = []
+            elif reminder.detail is not None and reminder.detail.startswith(_FAMILY):
+                # an earlier relay may have sent it in a family message: same key again
+                resumed[reminder.detail.removeprefix(_FAMILY)].append((reminder, out))
+            elif household is None or reminder.attempts > 1:
+                # claimed before without a family note: it may have gone out on its own
+                single.append((reminder, out))
+            else:
+                day: _dt.date = start.in_timezone(out.context.zone).date()
+                groups[(household, reminder.rule, out.channel, reminder.site_id, day)].append(
+                    (reminder, out)
+                )
+        families = [_Family(key, _ordered(members), True) for key, members in resumed.items()]
         for (household, rule, _channel, _site, day), members in groups.items():
             if len({reminder.patient_id for reminder, _ in members}) < 2:
                 single.extend(members)
                 continue
-            ordered = tuple(sorted(members, key=lambda m: (m[0].appointment_start, m[0].id)))
+            ordered = _ordered(members)
             key = family_key(household, rule, day, (reminder.id for reminder, _ in ordered))
             families.append(_Family(key, ordered))
         return families, single
 
-    def _held(self, token: str, keys: list[str]) -> set[str]:
-        """The reminders among ``keys`` whose claim this relay still holds."""
-        with self._uow_factory() as uow:
-            current = [uow.reminders.get(key) for key in keys]
-        return {
-            r.id for r in current if r.claim_token == token and r.status is OutboxStatus.SENDING
-        }
+    def _hold(self, token: str, families: list[_Family]) -> set[str]:
+        """Note each family's key on the members whose claim this relay still holds.
+
+        Returns those members. A relay taking them over after a crash sends them under the
+        same key, even if its batch holds only some of them. If the note collides with a
+        concurrent change, none counts as held (they are left to lapse and be taken over).
+        """
+        held: set[str] = set()
+        try:
+            with self._uow_factory() as uow:
+                for family in families:
+                    current = [uow.reminders.get(r.id) for r, _ in family.members]
+                    mine = [
+                        r
+                        for r in current
+                        if r.claim_token == token and r.status is OutboxStatus.SENDING
+                    ]
+                    held.update(r.id for r in mine)
+                    if len(mine) < len(current) and not family.resumed:
+                        continue  # they go out singly: no note
+                    note = _FAMILY + family.key
+                    for reminder in mine:
+                        if reminder.detail != note:
+                            uow.reminders.update(attrs.evolve(reminder, detail=note))
+                uow.commit()
+        except ConflictError:
+            return set()
+        return held
 
     def _send_family(
         self, family: _Family, held: set[str], now: _dt.datetime
@@ -668,11 +692,23 @@ class ReminderService:
         is refused as lost); the members still held then go out one by one.
         """
         members = family.members
+        if family.resumed:  # the same key again, for the members still held
+            members = tuple(m for m in members if m[0].id in held)
+            lost = [_lost(r.id) for r, _ in family.members if r.id not in held]
+            if not members:
+                return 0, lost
+            family = attrs.evolve(family, members=members)
+            sent, decisions = self._send_combined(family, now)
+            return sent, decisions + lost
         if any(reminder.id not in held for reminder, _ in members):
             return 0, [
                 self._send(reminder, out, now) if reminder.id in held else _lost(reminder.id)
                 for reminder, out in members
             ]
+        return self._send_combined(family, now)
+
+    def _send_combined(self, family: _Family, now: _dt.datetime) -> tuple[int, list[_Decision]]:
+        members = family.members
         message = self._family_message(family)
         if message is None:
             return 0, [self._send(reminder, out, now) for reminder, out in members]
@@ -911,6 +947,16 @@ class ReminderService:
         """Every reminder about ``appointment_id``."""
         with self._uow_factory() as uow:
             return uow.reminders.for_appointment(appointment_id)
+
+
+_FAMILY = "family-message:"
+"""Prefix of a claimed reminder's ``detail`` naming the family message it goes out in."""
+
+
+def _ordered(
+    members: list[tuple[ScheduledReminder, _Outgoing]],
+) -> tuple[tuple[ScheduledReminder, _Outgoing], ...]:
+    return tuple(sorted(members, key=lambda m: (m[0].appointment_start, m[0].id)))
 
 
 def _lost(key: str) -> _Decision:
