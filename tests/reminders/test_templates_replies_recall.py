@@ -41,6 +41,7 @@ def _context(locale: str, **extra: object) -> RenderContext:
         "start": START,
         "site": "Praxis Mitte",
         "practitioner": "Dr. Weber",
+        "times": (START, START.add(minutes=30), START.add(hours=1)),
     }
     fields.update(extra)
     return RenderContext(**fields)  # type: ignore[arg-type]
@@ -122,7 +123,16 @@ def test_a_template_missing_a_value_or_a_locale_is_a_clear_error() -> None:
 
 def test_a_message_holds_only_what_the_template_names() -> None:
     """REM-6: the context has no field for clinical details; nothing else gets in."""
-    assert {"name", "date", "time", "weekday", "site", "practitioner", "amount"} == PLACEHOLDERS
+    assert {
+        "name",
+        "date",
+        "time",
+        "times",
+        "weekday",
+        "site",
+        "practitioner",
+        "amount",
+    } == PLACEHOLDERS
     text = Template("t", "en", "See you {date}.").render(_context("en"))
     assert "Kari" not in text
     assert "Weber" not in text

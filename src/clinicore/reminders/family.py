@@ -7,7 +7,9 @@ household, rule, channel and the local day of the appointments; a group of two o
 patients becomes one [`FamilyMessage`][clinicore.reminders.family.FamilyMessage] with a
 stable key derived from its members' keys, due when the earliest member is due.
 
-This is the planning half; the relay sends reminders one by one (see the reference page).
+The relay ([`ReminderService.dispatch`][clinicore.services.reminders.ReminderService.dispatch])
+combines the reminders it claims in one run the same way, with the same
+[`family_key`][clinicore.reminders.family.family_key] as the message's idempotency key.
 
 Examples:
     >>> import pendulum
@@ -53,7 +55,7 @@ from clinicore.contact import ContactChannel
 from clinicore.reminders.planning import PlannedReminder
 from clinicore.zones import parse_zone
 
-__all__ = ["FamilyMessage", "combine_family"]
+__all__ = ["FamilyMessage", "combine_family", "family_key"]
 
 
 @attrs.frozen
@@ -116,10 +118,9 @@ def combine_family(
             single.extend(members)
             continue
         ordered = tuple(sorted(members, key=lambda m: (m.appointment_start, m.key)))
-        digest = hashlib.sha256("\n".join(sorted(m.key for m in ordered)).encode()).hexdigest()
         combined.append(
             FamilyMessage(
-                key=f"family/{household}/{rule}/{day.isoformat()}/{digest[:16]}",
+                key=family_key(household, rule, day, (m.key for m in ordered)),
                 household=household,
                 rule=rule,
                 channel=channel,
@@ -130,6 +131,19 @@ def combine_family(
         )
     single.sort(key=lambda item: (item.due_at, item.key))
     return combined, single
+
+
+def family_key(household: str, rule: str, day: _dt.date, member_keys: Iterable[str]) -> str:
+    """The stable key of a family message: the same members always give the same key.
+
+    Examples:
+        >>> import datetime
+        >>> family_key("family-1", "day_before", datetime.date(2026, 10, 26), ["b", "a"])
+        'family/family-1/day_before/2026-10-26/7e18f737311b2dc3'
+
+    """
+    digest = hashlib.sha256("\n".join(sorted(member_keys)).encode()).hexdigest()
+    return f"family/{household}/{rule}/{day.isoformat()}/{digest[:16]}"
 
 
 def _group_order(item: tuple[tuple[str, str, ContactChannel, _dt.date], object]) -> tuple[str, ...]:

@@ -52,7 +52,9 @@ __all__ = [
     "default_catalog",
 ]
 
-PLACEHOLDERS = frozenset({"name", "date", "time", "weekday", "site", "practitioner", "amount"})
+PLACEHOLDERS = frozenset(
+    {"name", "date", "time", "times", "weekday", "site", "practitioner", "amount"}
+)
 """Every placeholder a template may use."""
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -113,6 +115,12 @@ def _optional_instant(value: object) -> pendulum.DateTime | None:
     return None if value is None else to_utc(value, field="start")
 
 
+def _instants(value: object) -> tuple[pendulum.DateTime, ...]:
+    if not isinstance(value, Iterable):
+        raise ValidationError("times must be a collection of instants", field="times")
+    return tuple(sorted(to_utc(item, field="times") for item in value))
+
+
 @attrs.frozen(kw_only=True)
 class RenderContext:
     """The values a template can show; nothing else reaches a message.
@@ -125,6 +133,8 @@ class RenderContext:
         site: the site's display name.
         practitioner: the practitioner's display name.
         amount: an amount of money (for ``amount``).
+        times: the start times of several appointments on one day (for ``times``, a
+            family's combined reminder); times only, never whose they are.
 
     """
 
@@ -135,9 +145,14 @@ class RenderContext:
     site: str | None = None
     practitioner: str | None = None
     amount: Money | None = attrs.field(default=None, validator=_optional_money)
+    times: tuple[pendulum.DateTime, ...] = attrs.field(default=(), converter=_instants)
 
     def value(self, placeholder: str) -> str | None:
         """The formatted value of ``placeholder``, or ``None`` if the context lacks it."""
+        if placeholder == "times":
+            if not self.times:
+                return None
+            return ", ".join(self._when("time", start) for start in self.times)
         if placeholder in ("date", "time", "weekday"):
             return None if self.start is None else self._when(placeholder, self.start)
         if placeholder == "amount":
@@ -346,6 +361,14 @@ _DEFAULTS: dict[str, dict[str, str]] = {
         "hu": "Utógondozási hívás: érdeklődjön a tegnapi kezelés utáni állapotról ({site}).",
         "id": "Panggilan perawatan: tanyakan kabar pasien setelah kunjungan kemarin ({site}).",
         "ru": "Звонок после лечения: узнать самочувствие после вчерашнего визита ({site}).",
+    },
+    "family_reminder": {
+        "en": "Reminder: your family's appointments at {site} on {date} at {times}.",
+        "de": "Erinnerung: Die Termine Ihrer Familie in der {site} am {date} um {times} Uhr.",
+        "nb": "Påminnelse: familiens timer hos {site} {date} kl. {times}.",
+        "hu": "Emlékeztető: családja időpontjai a(z) {site} rendelőben: {date}, {times}.",
+        "id": "Pengingat: janji temu keluarga Anda di {site} pada {date} pukul {times}.",
+        "ru": "Напоминание: приёмы вашей семьи в {site} {date} в {times}.",
     },
     "birthday": {
         "en": "Happy birthday, {name}! Best wishes from {site}.",

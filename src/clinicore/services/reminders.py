@@ -20,6 +20,11 @@ a relay dying between send and record. Transient failures are retried with expon
 backoff up to the policy's ``max_attempts``; consent, address and expiry are checked
 again just before sending.
 
+With ``households`` in the settings, the reminders of one household, rule and channel for
+appointments on the same local day that one relay run claims go out as one message
+(REM-3, the ``family_reminder`` template with the list of ``{times}``), with a key derived
+from the members' keys as idempotency key; every member is recorded with its receipt.
+
 Patients and sites unknown to the directory get no reminders (the booking itself is not
 refused because of a reminder).
 """
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Protocol, runtime_checkable
 
@@ -42,9 +48,10 @@ from clinicore.errors import (
     NotFoundError,
     ValidationError,
 )
-from clinicore.messages import DeliveryStatus, OutboundMessage
+from clinicore.messages import DeliveryReceipt, DeliveryStatus, OutboundMessage
 from clinicore.patients import Patient
 from clinicore.ports import Notifier, UnitOfWork, UnitOfWorkFactory
+from clinicore.reminders.family import family_key
 from clinicore.reminders.outbox import OutboxStatus, ScheduledReminder
 from clinicore.reminders.planning import (
     AppointmentFacts,
@@ -110,6 +117,16 @@ def _recall_types(value: object) -> dict[str, RecallType]:
     return dict(value)
 
 
+def _households(value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()
+    ):
+        raise ValidationError(
+            "households must map patient ids to household ids", field="households"
+        )
+    return dict(value)
+
+
 def _check_lease(instance: object, attribute: object, value: object) -> None:
     if not isinstance(value, _dt.timedelta) or not (
         _dt.timedelta(seconds=10) <= value <= _dt.timedelta(days=1)
@@ -137,6 +154,9 @@ class ReminderSettings:
         lease: how long a relay's claim holds before another relay may take over.
         batch_size: how many reminders one relay run claims.
         greeting_site_id: the site that sends VIP birthday greetings (``None``: none are).
+        households: household id per patient id; same-day reminders of one household
+            are combined into one message (REM-3). Patients not in it get their own.
+        family_template: the template of a combined message (needs ``{times}``).
 
     """
 
@@ -148,6 +168,8 @@ class ReminderSettings:
     lease: _dt.timedelta = attrs.field(default=_dt.timedelta(minutes=5), validator=_check_lease)
     batch_size: int = attrs.field(default=100, validator=_check_batch)
     greeting_site_id: str | None = None
+    households: dict[str, str] = attrs.field(factory=dict, converter=_households, repr=False)
+    family_template: str = "family_reminder"
 
 
 @attrs.frozen
@@ -164,6 +186,8 @@ class DispatchReport:
     """Claimed during quiet hours and given back until they end."""
     lost: int = 0
     """Claims another relay took over after the lease ran out (nothing recorded by this one)."""
+    combined: int = 0
+    """Family messages sent, each standing for several of the reminders counted in ``sent``."""
 
     def __add__(self, other: DispatchReport) -> DispatchReport:
         return DispatchReport(
@@ -223,6 +247,17 @@ class _Outgoing:
     skip: str | None = None
     permanent_failure: str | None = None
     defer_until: _dt.datetime | None = None
+    context: RenderContext | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class _Family:
+    """Claimed reminders of one household going out as one message (REM-3)."""
+
+    key: str
+    members: tuple[tuple[ScheduledReminder, _Outgoing], ...]
+    resumed: bool = False
+    """An earlier relay noted this key on the members (it may have sent the message)."""
 
 
 class ReminderService:
@@ -502,10 +537,17 @@ class ReminderService:
         if not batch:
             return DispatchReport()
         outgoing = self._prepare(batch, now)
-        decisions = [
-            self._send(reminder, out, now) for reminder, out in zip(batch, outgoing, strict=True)
-        ]
-        return DispatchReport(claimed=len(batch)) + self._record_all(token, decisions)
+        families, single = self._families(batch, outgoing)
+        decisions = [self._send(reminder, out, now) for reminder, out in single]
+        combined = 0
+        if families:
+            held = self._hold(token, families)
+            for family in families:
+                sent, family_decisions = self._send_family(family, held, now)
+                combined += sent
+                decisions.extend(family_decisions)
+        report = DispatchReport(claimed=len(batch), combined=combined)
+        return report + self._record_all(token, decisions)
 
     def dispatch_all(self, *, max_runs: int = 1000) -> DispatchReport:
         """Run the relay until nothing is due now."""
@@ -551,27 +593,154 @@ class ReminderService:
         if outgoing.permanent_failure is not None or outgoing.message is None:
             detail = outgoing.permanent_failure or "unrenderable"
             return _Decision(key, _final_failure(now, detail), {"failed": 1})
+        [decision] = self._transmit(outgoing.message, outgoing.channel, [reminder], now)
+        return decision
+
+    def _transmit(
+        self,
+        message: OutboundMessage,
+        channel: ContactChannel | None,
+        reminders: list[ScheduledReminder],
+        now: _dt.datetime,
+    ) -> list[_Decision]:
+        """Send ``message`` once and decide what to record for each reminder it stands for."""
         try:
-            receipt = self._notifier.send(outgoing.message)
+            receipt = self._notifier.send(message)
         except DeliveryError as error:
-            transient = error.transient
-            max_attempts = self.policy(reminder.site_id).max_attempts
-            detail = "transient delivery failure" if transient else "delivery refused"
-            retry = transient and reminder.attempts < max_attempts
-            return _Decision(
-                key,
-                lambda r: r.failed_attempt(
-                    now, transient=transient, max_attempts=max_attempts, detail=detail
-                ),
-                {"retried": int(retry), "failed": int(not retry)},
-            )
+            return [_failure_decision(r, error, self.policy(r.site_id), now) for r in reminders]
         if receipt.status is DeliveryStatus.FAILED:
-            return _Decision(key, _final_failure(now, receipt.detail or "failed"), {"failed": 1})
-        duplicate = receipt.status is DeliveryStatus.DUPLICATE
-        return _Decision(
-            key,
-            lambda r: r.delivered(receipt, now, outgoing.channel),
-            {"sent": int(not duplicate), "duplicates": int(duplicate)},
+            detail = receipt.detail or "failed"
+            return [_Decision(r.id, _final_failure(now, detail), {"failed": 1}) for r in reminders]
+        return [_delivered_decision(r.id, receipt, channel, now) for r in reminders]
+
+    # -- families (REM-3) -----------------------------------------------------------------
+    def _families(
+        self, batch: list[ScheduledReminder], outgoing: list[_Outgoing]
+    ) -> tuple[list[_Family], list[tuple[ScheduledReminder, _Outgoing]]]:
+        """Group the sendable reminders of one household, rule, channel, site and day."""
+        pairs = list(zip(batch, outgoing, strict=True))
+        households = self.settings.households
+        if not households:
+            return [], pairs
+        groups: defaultdict[
+            tuple[str, str, ContactChannel, str, _dt.date],
+            list[tuple[ScheduledReminder, _Outgoing]],
+        ] = defaultdict(list)
+        resumed: defaultdict[str, list[tuple[ScheduledReminder, _Outgoing]]] = defaultdict(list)
+        single: list[tuple[ScheduledReminder, _Outgoing]] = []
+        for reminder, out in pairs:
+            household = households.get(reminder.patient_id)
+            start = reminder.appointment_start
+            if out.message is None or out.channel is None or out.context is None or start is None:
+                single.append((reminder, out))
+            elif reminder.detail is not None and reminder.detail.startswith(_FAMILY):
+                # an earlier relay may have sent it in a family message: same key again
+                resumed[reminder.detail.removeprefix(_FAMILY)].append((reminder, out))
+            elif household is None or reminder.attempts > 1:
+                # claimed before without a family note: it may have gone out on its own
+                single.append((reminder, out))
+            else:
+                day: _dt.date = start.in_timezone(out.context.zone).date()
+                groups[(household, reminder.rule, out.channel, reminder.site_id, day)].append(
+                    (reminder, out)
+                )
+        families = [_Family(key, _ordered(members), True) for key, members in resumed.items()]
+        for (household, rule, _channel, _site, day), members in groups.items():
+            if len({reminder.patient_id for reminder, _ in members}) < 2:
+                single.extend(members)
+                continue
+            ordered = _ordered(members)
+            key = family_key(household, rule, day, (reminder.id for reminder, _ in ordered))
+            families.append(_Family(key, ordered))
+        return families, single
+
+    def _hold(self, token: str, families: list[_Family]) -> set[str]:
+        """Note each family's key on the members whose claim this relay still holds.
+
+        Returns those members. A relay taking them over after a crash sends them under the
+        same key, even if its batch holds only some of them. If the note collides with a
+        concurrent change, none counts as held (they are left to lapse and be taken over).
+        """
+        held: set[str] = set()
+        try:
+            with self._uow_factory() as uow:
+                for family in families:
+                    current = [uow.reminders.get(r.id) for r, _ in family.members]
+                    mine = [
+                        r
+                        for r in current
+                        if r.claim_token == token and r.status is OutboxStatus.SENDING
+                    ]
+                    held.update(r.id for r in mine)
+                    if len(mine) < len(current) and not family.resumed:
+                        continue  # they go out singly: no note
+                    note = _FAMILY + family.key
+                    for reminder in mine:
+                        if reminder.detail != note:
+                            uow.reminders.update(attrs.evolve(reminder, detail=note))
+                uow.commit()
+        except ConflictError:
+            return set()
+        return held
+
+    def _send_family(
+        self, family: _Family, held: set[str], now: _dt.datetime
+    ) -> tuple[int, list[_Decision]]:
+        """Send one message for the family, or each member singly if it cannot be combined.
+
+        A member whose claim another relay took over is not sent by this one (its record
+        is refused as lost); the members still held then go out one by one.
+        """
+        members = family.members
+        if family.resumed:  # the same key again, for the members still held
+            members = tuple(m for m in members if m[0].id in held)
+            lost = [_lost(r.id) for r, _ in family.members if r.id not in held]
+            if not members:
+                return 0, lost
+            family = attrs.evolve(family, members=members)
+            sent, decisions = self._send_combined(family, now)
+            return sent, decisions + lost
+        if any(reminder.id not in held for reminder, _ in members):
+            return 0, [
+                self._send(reminder, out, now) if reminder.id in held else _lost(reminder.id)
+                for reminder, out in members
+            ]
+        return self._send_combined(family, now)
+
+    def _send_combined(self, family: _Family, now: _dt.datetime) -> tuple[int, list[_Decision]]:
+        members = family.members
+        message = self._family_message(family)
+        if message is None:
+            return 0, [self._send(reminder, out, now) for reminder, out in members]
+        first = members[0][1]
+        decisions = self._transmit(message, first.channel, [r for r, _ in members], now)
+        return int(any(d.counts.get("sent") for d in decisions)), decisions
+
+    def _family_message(self, family: _Family) -> OutboundMessage | None:
+        """The combined message, to the first member's address in the first's language."""
+        first = family.members[0][1]
+        if first.context is None or first.message is None:
+            return None
+        context = attrs.evolve(
+            first.context,
+            name=None,
+            times=tuple(
+                r.appointment_start for r, _ in family.members if r.appointment_start is not None
+            ),
+        )
+        try:
+            template = self.settings.templates.get(self.settings.family_template, context.locale)
+            body = template.render(context)
+            subject = template.render_subject(context)
+        except (NotFoundError, ValidationError):
+            return None
+        return OutboundMessage(
+            idempotency_key=family.key,
+            channel=first.message.channel,
+            to=first.message.to,
+            body=body,
+            subject=subject,
+            locale=context.locale,
         )
 
     def _record_all(self, token: str, decisions: list[_Decision]) -> DispatchReport:
@@ -697,7 +866,7 @@ class ReminderService:
             subject=subject,
             locale=context.locale,
         )
-        return _Outgoing(message, channel)
+        return _Outgoing(message, channel, context=context)
 
     def _channel(self, reminder: ScheduledReminder, policy: ReminderPolicy) -> ContactChannel:
         """The planned channel, or SMS instead of a call task when the desk is overloaded."""
@@ -778,6 +947,48 @@ class ReminderService:
         """Every reminder about ``appointment_id``."""
         with self._uow_factory() as uow:
             return uow.reminders.for_appointment(appointment_id)
+
+
+_FAMILY = "family-message:"
+"""Prefix of a claimed reminder's ``detail`` naming the family message it goes out in."""
+
+
+def _ordered(
+    members: list[tuple[ScheduledReminder, _Outgoing]],
+) -> tuple[tuple[ScheduledReminder, _Outgoing], ...]:
+    return tuple(sorted(members, key=lambda m: (m[0].appointment_start, m[0].id)))
+
+
+def _lost(key: str) -> _Decision:
+    """Record nothing: the claim on ``key`` is another relay's now."""
+    return _Decision(key, lambda r: r, {"lost": 1})
+
+
+def _failure_decision(
+    reminder: ScheduledReminder, error: DeliveryError, policy: ReminderPolicy, now: _dt.datetime
+) -> _Decision:
+    transient = error.transient
+    max_attempts = policy.max_attempts
+    detail = "transient delivery failure" if transient else "delivery refused"
+    retry = transient and reminder.attempts < max_attempts
+    return _Decision(
+        reminder.id,
+        lambda r: r.failed_attempt(
+            now, transient=transient, max_attempts=max_attempts, detail=detail
+        ),
+        {"retried": int(retry), "failed": int(not retry)},
+    )
+
+
+def _delivered_decision(
+    key: str, receipt: DeliveryReceipt, channel: ContactChannel | None, now: _dt.datetime
+) -> _Decision:
+    duplicate = receipt.status is DeliveryStatus.DUPLICATE
+    return _Decision(
+        key,
+        lambda r: r.delivered(receipt, now, channel),
+        {"sent": int(not duplicate), "duplicates": int(duplicate)},
+    )
 
 
 def _held_back(
