@@ -740,6 +740,10 @@ class StockLedger(Protocol):
         """``(known, expires_on)`` of a lot ever received, even if it is used up."""
         ...
 
+    def has_reference(self, reference: str) -> bool:
+        """Whether any movement (of any item) carries ``reference``, including staged ones."""
+        ...
+
     def daily_consumption(
         self,
         *,

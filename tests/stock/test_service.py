@@ -230,6 +230,11 @@ def test_stk8_completed_treatments_book_their_materials_and_report_shortfalls(ap
         ("gloves", "insufficient_stock", Decimal(1)),
     ]
     assert stock.on_hand("ber") == {("gloves", "ber-op"): Decimal(1)}
+    stock.receive("gloves", "ber-op", 10)
+    with app.uow_factory() as uow:  # the same event delivered again books nothing
+        app.bus.publish(uow, done)
+        uow.commit()
+    assert stock.on_hand("ber") == {("gloves", "ber-op"): Decimal(11)}
 
 
 def test_book_materials_without_location_reports_it() -> None:

@@ -845,6 +845,10 @@ class MemoryStockLedger:
             and (until is None or m.occurred_at < until)
         ]
 
+    def has_reference(self, reference: str) -> bool:
+        """Whether any movement carries ``reference``."""
+        return any(movement.reference == reference for movement in self._of())
+
     def lot_expiry(self, item_id: str, lot_number: str) -> tuple[bool, _dt.date | None]:
         """``(known, expires_on)`` of a lot ever received."""
         for movement in self._of(item_id):

@@ -770,11 +770,14 @@ class StockService:
         Codes without a bill of materials use nothing. Each item that cannot be booked
         (unknown, not enough usable stock, no location at the site) is published as a
         [`MaterialShortfall`][clinicore.stock.events.MaterialShortfall] and listed in the
-        report; the others are booked. Items are booked in id order (so two treatments
+        report; the others are booked. An event booked before (a movement carries its
+        ``reference``) books nothing again. Items are booked in id order (so two treatments
         never wait for each other in opposite orders); if another unit of work booked one
         of them first, the append raises `ConflictError` and the publisher's use case is
         retried like any other write conflict.
         """
+        if uow.stock_ledger.has_reference(reference):
+            return ConsumptionReport(reference, (), ())  # this event was booked already
         wanted: dict[str, Decimal] = {}
         for code in procedure_codes:
             bom = uow.bills_of_materials.find(code)
@@ -841,8 +844,9 @@ def subscribe(bus: EventBus, service: StockService) -> None:
     """Book materials when treatments are done (dental) or appointments completed.
 
     ``TreatmentItemDone`` books the bill of materials of its procedure code;
-    ``AppointmentCompleted`` books those of its service codes. A host that reports the
-    same procedure both ways should keep bills of materials on one kind of code only.
+    ``AppointmentCompleted`` books those of its service codes. The same event delivered
+    twice books once (its reference is on the movements). A host that reports the same
+    procedure both ways should keep bills of materials on one kind of code only.
     """
 
     def on_item_done(event: TreatmentItemDone, uow: UnitOfWork) -> None:

@@ -88,7 +88,7 @@ stock_movements = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("occurred_at", sa.DateTime, nullable=False),  # UTC, naive in the column
     sa.Column("reason", sa.String(200)),
-    sa.Column("reference", sa.String(128)),
+    sa.Column("reference", sa.String(128), index=True),
     sa.CheckConstraint("quantity_milli <> 0", name="nonzero"),
     sa.CheckConstraint("sequence >= 1", name="sequence_positive"),
     # Covers the balance queries: GROUP BY reads this index only, never the rows.
@@ -355,6 +355,12 @@ class SqlStockLedger:
             where.append(t.c.occurred_at < _naive_utc(until))
         query = sa.select(t).where(*where).order_by(t.c.sequence)
         return [self._from_row(row) for row in self._connection.execute(query)]
+
+    def has_reference(self, reference: str) -> bool:
+        """Whether any movement carries ``reference`` (an indexed look-up)."""
+        t = self.table
+        query = sa.select(t.c.sequence).where(t.c.reference == reference).limit(1)
+        return self._connection.execute(query).first() is not None
 
     def lot_expiry(self, item_id: str, lot_number: str) -> tuple[bool, _dt.date | None]:
         """``(known, expires_on)`` of a lot ever received."""

@@ -251,6 +251,8 @@ class StockLedgerContract:
             assert ledger.movements(item.id, kinds=[MovementKind.TRANSFER_IN]) == stored[2:]
             assert ledger.lot_expiry(item.id, "L1") == (True, None)
             assert ledger.lot_expiry(item.id, "nope") == (False, None)
+            assert ledger.has_reference("move-1")
+            assert not ledger.has_reference("move-2")
             assert ledger.movements(item.id, since=_AT.add(seconds=1)) == []
             assert ledger.movements(item.id, until=_AT.add(seconds=1)) == stored
 
