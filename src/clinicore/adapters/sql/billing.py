@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from moneyed import Money
 
 from clinicore.adapters.sql.repositories import SqlRepository
-from clinicore.adapters.sql.tables import ID, metadata
+from clinicore.adapters.sql.tables import ID, document_table, metadata
 from clinicore.billing.charges import Charge
 from clinicore.billing.invoices import DocumentKind, HandoverStatus, Invoice
 from clinicore.billing.ledger import LedgerEntry
@@ -71,18 +71,14 @@ billed_charges = sa.Table(
     sa.Column("invoice_id", ID, nullable=False),
 )
 
-invoices = sa.Table(
+invoices = document_table(
     "clinicore_invoices",
-    metadata,
-    sa.Column("id", ID, primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("patient_id", ID, nullable=False, index=True),
     sa.Column("site_id", ID, nullable=False, index=True),
     sa.Column("issued_on", sa.Date, nullable=False),
     sa.Column("handover_status", sa.String(20), nullable=False),
     sa.Column("credits_invoice_id", ID, index=True),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
 )
 
 payments = sa.Table(

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from clinicore.adapters.sql.repositories import SqlDocumentRepository
-from clinicore.adapters.sql.tables import ID, UtcDateTime, metadata
+from clinicore.adapters.sql.tables import ID, UtcDateTime, document_table, metadata
 from clinicore.codec import make_converter
 from clinicore.errors import ConflictError, ValidationError
 from clinicore.intervals import TimeRange
@@ -83,42 +83,26 @@ def _structure_timedelta(value: Any, _: object) -> _dt.timedelta:
 converter = _converter()
 
 # -- tables ------------------------------------------------------------------------------------
-resources = sa.Table(
+resources = document_table(
     "clinicore_resources",
-    metadata,
-    sa.Column("id", ID, primary_key=True),
     sa.Column("site_id", ID, nullable=False, index=True),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
 )
 
-appointment_types = sa.Table(
+appointment_types = document_table(
     "clinicore_appointment_types",
-    metadata,
-    sa.Column("id", ID, primary_key=True),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
 )
 
-working_patterns = sa.Table(
+working_patterns = document_table(
     "clinicore_working_patterns",
-    metadata,
-    sa.Column("id", ID, primary_key=True),
     sa.Column("practitioner_id", ID, nullable=False, index=True),
     sa.Column("site_id", ID, nullable=False, index=True),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
 )
 
-absences = sa.Table(
+absences = document_table(
     "clinicore_absences",
-    metadata,
-    sa.Column("id", ID, primary_key=True),
     sa.Column("practitioner_id", ID, nullable=False),
     sa.Column("start_at", UtcDateTime, nullable=False),
     sa.Column("end_at", UtcDateTime, nullable=False),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
     sa.Index("ix_clinicore_absences_practitioner_start", "practitioner_id", "start_at"),
 )
 
@@ -127,10 +111,8 @@ def _range(start: str, end: str) -> sa.ColumnElement[Any]:
     return sa.func.tstzrange(sa.column(start), sa.column(end), sa.literal_column("'[)'"))
 
 
-appointments = sa.Table(
+appointments = document_table(
     "clinicore_appointments",
-    metadata,
-    sa.Column("id", ID, primary_key=True),
     sa.Column("site_id", ID, nullable=False),
     sa.Column("patient_id", ID, nullable=False),
     sa.Column("practitioner_id", ID, nullable=False),
@@ -141,8 +123,6 @@ appointments = sa.Table(
     sa.Column("occupies", sa.Boolean, nullable=False),
     sa.Column("exclusive", sa.Boolean, nullable=False),
     sa.Column("series_id", ID, index=True),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
     sa.Index("ix_clinicore_appointments_practitioner_start", "practitioner_id", "blocked_start"),
     sa.Index("ix_clinicore_appointments_patient_start", "patient_id", "start_at"),
     postgresql.ExcludeConstraint(
@@ -184,24 +164,16 @@ appointment_resources = sa.Table(
     ).ddl_if(dialect="postgresql"),
 )
 
-referrals = sa.Table(
+referrals = document_table(
     "clinicore_referrals",
-    metadata,
-    sa.Column("id", ID, primary_key=True),
     sa.Column("patient_id", ID, nullable=False, index=True),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
 )
 
-waitlist = sa.Table(
+waitlist = document_table(
     "clinicore_waitlist",
-    metadata,
-    sa.Column("id", ID, primary_key=True),
     sa.Column("site_id", ID, nullable=False),
     sa.Column("appointment_type", ID, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
     sa.Index("ix_clinicore_waitlist_site_type", "site_id", "appointment_type"),
 )
 

@@ -133,10 +133,11 @@ class UtcDateTime(sa.types.TypeDecorator[_dt.datetime]):
         return instant
 
 
-def document_table(name: str, *columns: sa.Column[Any]) -> sa.Table:
+def document_table(name: str, *columns: sa.schema.SchemaItem) -> sa.Table:
     """A table holding one kind of aggregate as a JSON document.
 
-    Its id, the columns it is queried by (``columns``), the document and its version; see
+    Its id, the columns it is queried by (``columns``, with any indexes and constraints),
+    the document and its version; see
     [`SqlDocumentRepository`][clinicore.adapters.sql.repositories.SqlDocumentRepository].
     """
     return sa.Table(
